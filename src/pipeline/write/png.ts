@@ -1,0 +1,48 @@
+import sharp from 'sharp'
+
+/**
+ * Fixed encoder settings, so the same pixels always give the same bytes (sharp writes no timestamp).
+ * zlib level 3 with adaptive filtering: ≈ 64 ms and 1.5 MB for a smooth 1920×1080 16-bit depth map,
+ * against 91 ms / 1.41 MB at level 6 and 4 MB uncompressed (DPT's own cv2 call uses level 0).
+ * Compression does not change pixel values, so files still decode to the reference's numbers.
+ */
+const PNG_OPTIONS = {compressionLevel: 3, adaptiveFiltering: true, palette: false, progressive: false} as const
+
+type Channels = 1 | 3 | 4
+
+function checkSize(what: string, length: number, width: number, height: number, channels: Channels): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(`Expected ${what} width and height to be positive integers, got ${width}×${height}`)
+  }
+  if (length !== width * height * channels) {
+    throw new RangeError(`Expected ${what} data of ${width}×${height}×${channels} = ${width * height * channels} values, got ${length}`)
+  }
+}
+
+/**
+ * Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array.
+ * sharp needs the Uint16Array itself (its type selects 16-bit input) and `toColourspace('grey16')`:
+ * without it the output silently becomes 8-bit RGB.
+ */
+export async function encodePng16(data: Uint16Array, width: number, height: number): Promise<Buffer> {
+  checkSize('16-bit PNG', data.length, width, height, 1)
+  return sharp(data, {raw: {width, height, channels: 1}}).toColourspace('grey16').png(PNG_OPTIONS).toBuffer()
+}
+
+/** Single-channel 8-bit grey PNG (colour type 0); `toColourspace('b-w')` stops sharp writing three channels. */
+export async function encodePng8Grey(data: Uint8Array, width: number, height: number): Promise<Buffer> {
+  checkSize('8-bit grey PNG', data.length, width, height, 1)
+  return sharp(data, {raw: {width, height, channels: 1}}).toColourspace('b-w').png(PNG_OPTIONS).toBuffer()
+}
+
+/** 8-bit RGB PNG from interleaved RGB bytes (colour type 2). */
+export async function encodePngRgb(data: Uint8Array, width: number, height: number): Promise<Buffer> {
+  checkSize('RGB PNG', data.length, width, height, 3)
+  return sharp(data, {raw: {width, height, channels: 3}}).png(PNG_OPTIONS).toBuffer()
+}
+
+/** 8-bit RGBA PNG from interleaved RGBA bytes (colour type 6, alpha kept even when fully opaque). */
+export async function encodePngRgba(data: Uint8Array, width: number, height: number): Promise<Buffer> {
+  checkSize('RGBA PNG', data.length, width, height, 4)
+  return sharp(data, {raw: {width, height, channels: 4}}).png(PNG_OPTIONS).toBuffer()
+}
