@@ -14,8 +14,8 @@ export type SizeRule = 'minimal' | 'lower_bound' | 'upper_bound'
  */
 export type ResizeKernel = 'cv2-cubic' | 'pil-bilinear' | 'pil-bicubic'
 
-/** How the prediction returns to the original image size. */
-export type UpsampleMode = 'bicubic' | 'bilinear-align-corners'
+/** How the prediction returns to the original image size (PyTorch interpolate; bilinear = align_corners False, the HF segmentation ports). */
+export type UpsampleMode = 'bicubic' | 'bilinear' | 'bilinear-align-corners'
 
 /** What the depth output means. */
 export type DepthSemantics = 'relative-inverse-depth' | 'metric-depth'

@@ -1,0 +1,83 @@
+import {availableParallelism} from 'node:os'
+import {resolve} from 'node:path'
+import {Flags} from '@oclif/core'
+import type {Shard} from './pipeline/discover.js'
+import {DptError} from './pipeline/errors.js'
+import type {RunSettings} from './pipeline/settings.js'
+import {locateModel, type Dtype} from './model/locate.js'
+
+/** Sharp refuses images over this many pixels before decoding them (decompression bombs). */
+export const DEFAULT_MAX_PIXELS = 100_000_000
+
+/** Flags every image command shares: one definition, reused by depth and segment. */
+export const runFlags = {
+  output: Flags.string({char: 'o', summary: 'Output directory; the input tree is mirrored below it.', required: true}),
+  model: Flags.string({
+    char: 'm',
+    summary: 'Model folder (Hugging Face / transformers.js layout) or .onnx file with a dpt model card.',
+    required: true,
+  }),
+  card: Flags.string({summary: 'Model card JSON to use instead of the one found with the model (see models/card.schema.json).'}),
+  dtype: Flags.option({options: ['fp32', 'fp16', 'q8'] as const, default: 'fp32', summary: 'Which ONNX variant of a model folder to run.'})(),
+  provider: Flags.option({
+    options: ['cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml'] as const,
+    default: 'cpu',
+    summary: 'onnxruntime execution provider; falls back to cpu with a warning when unavailable.',
+  })(),
+  workers: Flags.integer({min: 1, default: 1, summary: 'Inference worker threads, one onnxruntime session each.'}),
+  threads: Flags.integer({min: 1, summary: 'Intra-op threads per worker [default: cores / workers].'}),
+  shard: Flags.string({summary: 'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs.'}),
+  'max-pixels': Flags.integer({min: 1, default: DEFAULT_MAX_PIXELS, summary: 'Refuse images with more pixels than this.'}),
+  'fail-fast': Flags.boolean({summary: 'Stop at the first image that fails.'}),
+  'skip-existing': Flags.boolean({summary: 'Skip inputs whose outputs all exist (resume a run).', exclusive: ['overwrite']}),
+  overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
+}
+
+type RunFlagValues = {
+  output: string
+  model: string
+  card: string | undefined
+  dtype: Dtype
+  provider: string
+  workers: number
+  threads: number | undefined
+  shard: string | undefined
+  'max-pixels': number
+  'fail-fast': boolean
+  'skip-existing': boolean
+  overwrite: boolean
+}
+
+/** Parses `i/n` with 1 ≤ i ≤ n. */
+export function parseShard(value: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value)
+  const index = Number(match?.[1])
+  const count = Number(match?.[2])
+  if (match === null || count < 1 || index < 1 || index > count) {
+    throw new DptError(`Expected --shard to be i/n with 1 ≤ i ≤ n, got \`${value}\``, {remedy: 'For 4 machines use --shard 1/4 … --shard 4/4.'})
+  }
+  return {index, count}
+}
+
+/** The one place raw flags become settings; nothing downstream reads flags or guesses defaults. */
+export function runSettings(inputs: readonly string[], flags: RunFlagValues): RunSettings {
+  const cwd = process.cwd()
+  const cores = availableParallelism()
+  const threads = flags.threads ?? Math.max(1, Math.floor(cores / flags.workers))
+  return {
+    inputs,
+    cwd,
+    outDir: resolve(cwd, flags.output),
+    model: locateModel(flags.model, {dtype: flags.dtype, ...(flags.card === undefined ? {} : {cardPath: flags.card})}),
+    provider: flags.provider,
+    workers: flags.workers,
+    threads,
+    // One image in inference per worker, one queued behind it, one being decoded or written.
+    inflight: flags.workers * 2 + 1,
+    maxPixels: flags['max-pixels'],
+    failFast: flags['fail-fast'],
+    existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
+  }
+}

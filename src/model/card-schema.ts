@@ -1,0 +1,18 @@
+import {createRequire} from 'node:module'
+import {Ajv} from 'ajv'
+
+const require = createRequire(import.meta.url)
+// The schema in models/ is the one definition of the card format: documentation and validation alike.
+const schema = require('../../../models/card.schema.json') as object
+
+const validate = new Ajv({allErrors: true}).compile(schema)
+
+/** Problems with a card's JSON, one line each, empty when it is valid. */
+export function checkCardJson(json: unknown): string[] {
+  if (validate(json)) return []
+  return (validate.errors ?? []).map((e) => {
+    const where = e.instancePath === '' ? 'card' : e.instancePath.slice(1).replaceAll('/', '.')
+    const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(' | ')}` : ''
+    return `${where} ${e.message ?? 'is invalid'}${allowed}`
+  })
+}

@@ -1,0 +1,255 @@
+/**
+ * PyTorch `F.interpolate` on float32 maps, as the reference post-processing calls it, bit-exact with the
+ * x86-64 PyTorch wheels (CPU kernels compiled for AVX2/AVX512, where GCC contracts `acc + a * b` into
+ * fused multiply-adds; PyTorch 2.x `aten/src/ATen/native/cpu/UpSampleKernel.cpp`):
+ * - bicubic, align_corners=False (DPT depth and segmentation): `upsample_generic_Nd_kernel_impl` with
+ *   `HelperInterpCubic`; scale = float32(in / out) (interpolate(size=...) passes no scale factor), source
+ *   coordinate scale · (d + 0.5) − 0.5, index floor (at most in − 1), t = clamp(coord − index, 0, 1), Keys
+ *   coefficients with A = −0.75 in float32, four taps clamped to the edge, no anti-aliasing, overshoot kept;
+ *   per output: Σ_rows w_row · (Σ_cols w_col · x), each sum fma(v0, w0, v1·w1) then += v2·w2, += v3·w3 fused.
+ * - bilinear, align_corners=True (Depth Anything V2): scale = float32((in − 1) / (out − 1)), coordinate
+ *   scale · d; PyTorch's generic kernel when out_h + out_w > 128, its channels-last kernel otherwise
+ *   (`_use_vectorized_kernel_cond_2d`), which weights the four corners with products h·w.
+ * The bicubic path is a row stream ({@link BicubicPlan}, {@link BicubicRowStream}) so that many channels
+ * (150 segmentation logits) can be upsampled row by row with exactly the arithmetic of the full upsample.
+ */
+
+// Typed-array reads below stay in range by construction of the tap tables; `!` only tells the compiler.
+
+const f32 = Math.fround
+
+/**
+ * float32 fused multiply-add a·b + c, rounded once. a·b is exact in double; a·b + c rounded to double and
+ * then to float32 is the correctly rounded result unless the double lands exactly half-way between two
+ * float32 values, in which case the rounding error of the double sum decides.
+ */
+export function fmaf(a: number, b: number, c: number): number {
+  const p = a * b
+  const s = p + c
+  const r = f32(s)
+  const d = s - r
+  if (d === 0) return r
+  const other = r + 2 * d
+  if (f32(other) !== other) return r
+  const bv = s - p
+  const error = p - (s - bv) + (c - bv)
+  if (error === 0) return r
+  return error > 0 ? Math.max(r, other) : Math.min(r, other)
+}
+
+/** Four-tap sum as the contracted PyTorch loop computes it. */
+function sum4(v0: number, w0: number, v1: number, w1: number, v2: number, w2: number, v3: number, w3: number): number {
+  return fmaf(v3, w3, fmaf(v2, w2, fmaf(v0, w0, f32(v1 * w1))))
+}
+
+/** Keys cubic on [0, 1] (`cubic_convolution1`), with the contractions of the compiled kernel. */
+function cubicNear(x: number): number {
+  return f32(f32(f32(fmaf(1.25, x, -2.25) * x) * x) + 1)
+}
+
+/** Keys cubic on [1, 2] (`cubic_convolution2`). */
+function cubicFar(x: number): number {
+  return f32(f32(fmaf(fmaf(-0.75, x, 3.75), x, -6) * x) + 3)
+}
+
+/** Tap indices and weights of one axis of a bicubic upsample: four per output position. */
+export interface BicubicAxis {
+  readonly index: Int32Array
+  readonly weight: Float32Array
+}
+
+function bicubicAxis(srcSize: number, dstSize: number): BicubicAxis {
+  const scale = f32(srcSize / dstSize)
+  const index = new Int32Array(dstSize * 4)
+  const weight = new Float32Array(dstSize * 4)
+  for (let d = 0; d < dstSize; d++) {
+    const real = fmaf(scale, d + 0.5, -0.5)
+    const i = Math.min(Math.floor(real), srcSize - 1)
+    const t = Math.min(Math.max(f32(real - i), 0), 1)
+    const u = f32(1 - t)
+    weight[d * 4] = cubicFar(f32(t + 1))
+    weight[d * 4 + 1] = cubicNear(t)
+    weight[d * 4 + 2] = cubicNear(u)
+    weight[d * 4 + 3] = cubicFar(f32(u + 1))
+    for (let k = 0; k < 4; k++) index[d * 4 + k] = Math.min(Math.max(i - 1 + k, 0), srcSize - 1)
+  }
+  return {index, weight}
+}
+
+/** Precomputed taps of a bicubic upsample from srcWidth×srcHeight to dstWidth×dstHeight. */
+export interface BicubicPlan {
+  readonly srcWidth: number
+  readonly srcHeight: number
+  readonly dstWidth: number
+  readonly dstHeight: number
+  readonly columns: BicubicAxis
+  readonly rows: BicubicAxis
+}
+
+export function bicubicPlan(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): BicubicPlan {
+  for (const [name, v] of [
+    ['srcWidth', srcWidth],
+    ['srcHeight', srcHeight],
+    ['dstWidth', dstWidth],
+    ['dstHeight', dstHeight],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`Expected ${name} to be a positive integer, got ${v}.`)
+  }
+  return {
+    srcWidth,
+    srcHeight,
+    dstWidth,
+    dstHeight,
+    columns: bicubicAxis(srcWidth, dstWidth),
+    rows: bicubicAxis(srcHeight, dstHeight),
+  }
+}
+
+/**
+ * Output rows of one channel of a bicubic upsample. Keeps the last four horizontally interpolated
+ * source rows, so requesting rows in increasing order interpolates each source row once (any order is
+ * correct). One stream per channel; the source map is read, never copied.
+ */
+export class BicubicRowStream {
+  private readonly cache: Float32Array[]
+  private readonly cachedRow = new Int32Array(4).fill(-1)
+
+  /** `src[srcOffset ..]` holds the srcHeight×srcWidth map of this channel, row-major. */
+  constructor(
+    readonly plan: BicubicPlan,
+    private readonly src: Float32Array,
+    private readonly srcOffset = 0,
+  ) {
+    if (srcOffset < 0 || srcOffset + plan.srcWidth * plan.srcHeight > src.length) {
+      throw new RangeError(`The source map (${plan.srcWidth}×${plan.srcHeight} from ${srcOffset}) exceeds the buffer.`)
+    }
+    this.cache = [0, 1, 2, 3].map(() => new Float32Array(plan.dstWidth))
+  }
+
+  /** Writes output row `y` into `out[outOffset .. outOffset + dstWidth)`. */
+  row(y: number, out: Float32Array, outOffset = 0): void {
+    const {rows, dstWidth} = this.plan
+    const r0 = this.sourceRow(rows.index[y * 4]!)
+    const r1 = this.sourceRow(rows.index[y * 4 + 1]!)
+    const r2 = this.sourceRow(rows.index[y * 4 + 2]!)
+    const r3 = this.sourceRow(rows.index[y * 4 + 3]!)
+    const w0 = rows.weight[y * 4]!
+    const w1 = rows.weight[y * 4 + 1]!
+    const w2 = rows.weight[y * 4 + 2]!
+    const w3 = rows.weight[y * 4 + 3]!
+    for (let x = 0; x < dstWidth; x++) {
+      out[outOffset + x] = sum4(r0[x]!, w0, r1[x]!, w1, r2[x]!, w2, r3[x]!, w3)
+    }
+  }
+
+  /** Source row `sy` interpolated to the output width; taps of one output row are consecutive rows. */
+  private sourceRow(sy: number): Float32Array {
+    const slot = sy & 3
+    const line = this.cache[slot]!
+    if (this.cachedRow[slot] === sy) return line
+    const {index, weight} = this.plan.columns
+    const src = this.src
+    const start = this.srcOffset + sy * this.plan.srcWidth
+    for (let x = 0, e = 0; x < line.length; x++, e += 4) {
+      line[x] = sum4(
+        src[start + index[e]!]!,
+        weight[e]!,
+        src[start + index[e + 1]!]!,
+        weight[e + 1]!,
+        src[start + index[e + 2]!]!,
+        weight[e + 2]!,
+        src[start + index[e + 3]!]!,
+        weight[e + 3]!,
+      )
+    }
+    this.cachedRow[slot] = sy
+    return line
+  }
+}
+
+/** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)` of one map. */
+export function upsampleBicubic(
+  src: Float32Array,
+  width: number,
+  height: number,
+  dstWidth: number,
+  dstHeight: number,
+): Float32Array {
+  if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+  const stream = new BicubicRowStream(bicubicPlan(width, height, dstWidth, dstHeight), src)
+  const out = new Float32Array(dstWidth * dstHeight)
+  for (let y = 0; y < dstHeight; y++) stream.row(y, out, y * dstWidth)
+  return out
+}
+
+interface LinearAxis {
+  readonly index0: Int32Array
+  readonly index1: Int32Array
+  readonly lambda0: Float32Array
+  readonly lambda1: Float32Array
+}
+
+/** PyTorch `compute_source_index_and_lambda` with align_corners=True. */
+function linearAxisAlignCorners(srcSize: number, dstSize: number): LinearAxis {
+  const index0 = new Int32Array(dstSize)
+  const index1 = new Int32Array(dstSize)
+  const lambda0 = new Float32Array(dstSize)
+  const lambda1 = new Float32Array(dstSize)
+  const scale = dstSize > 1 ? f32((srcSize - 1) / (dstSize - 1)) : 0
+  for (let d = 0; d < dstSize; d++) {
+    if (srcSize === dstSize) {
+      index0[d] = index1[d] = d
+      lambda0[d] = 1
+      continue
+    }
+    const real = f32(scale * d)
+    const i = Math.min(Math.floor(real), srcSize - 1)
+    const l1 = Math.min(Math.max(f32(real - i), 0), 1)
+    index0[d] = i
+    index1[d] = i < srcSize - 1 ? i + 1 : i
+    lambda1[d] = l1
+    lambda0[d] = f32(1 - l1)
+  }
+  return {index0, index1, lambda0, lambda1}
+}
+
+/** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bilinear', align_corners=True)` of one map. */
+export function upsampleBilinearAlignCorners(
+  src: Float32Array,
+  width: number,
+  height: number,
+  dstWidth: number,
+  dstHeight: number,
+): Float32Array {
+  if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+  const cols = linearAxisAlignCorners(width, dstWidth)
+  const rows = linearAxisAlignCorners(height, dstHeight)
+  const cornerWeights = dstWidth + dstHeight <= 128
+  const out = new Float32Array(dstWidth * dstHeight)
+  for (let y = 0; y < dstHeight; y++) {
+    const a = rows.index0[y]! * width
+    const b = rows.index1[y]! * width
+    const h0 = rows.lambda0[y]!
+    const h1 = rows.lambda1[y]!
+    for (let x = 0; x < dstWidth; x++) {
+      const c0 = cols.index0[x]!
+      const c1 = cols.index1[x]!
+      const w0 = cols.lambda0[x]!
+      const w1 = cols.lambda1[x]!
+      let v: number
+      if (cornerWeights) {
+        // cpu_upsample_linear_channels_last: i00·(h0·w0) + i01·(h0·w1) + i10·(h1·w0) + i11·(h1·w1)
+        v = fmaf(src[a + c0]!, f32(h0 * w0), f32(src[a + c1]! * f32(h0 * w1)))
+        v = fmaf(src[b + c0]!, f32(h1 * w0), v)
+        v = fmaf(src[b + c1]!, f32(h1 * w1), v)
+      } else {
+        // generic kernel: h0·(w0·i00 + w1·i01) + h1·(w0·i10 + w1·i11)
+        const top = fmaf(src[a + c0]!, w0, f32(src[a + c1]! * w1))
+        const bottom = fmaf(src[b + c0]!, w0, f32(src[b + c1]! * w1))
+        v = fmaf(top, h0, f32(bottom * h1))
+      }
+      out[y * dstWidth + x] = v
+    }
+  }
+  return out
+}

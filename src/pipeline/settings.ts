@@ -1,0 +1,30 @@
+import type {Shard} from './discover.js'
+import type {LocatedModel} from '../model/locate.js'
+import type {GraphOptimizationLevel} from './worker-protocol.js'
+
+/** What to do with outputs that already exist. */
+export type ExistingPolicy = 'refuse' | 'skip' | 'overwrite'
+
+/** Settings every image command shares, normalised once at the command boundary (see flags.ts). */
+export interface RunSettings {
+  readonly inputs: readonly string[]
+  readonly cwd: string
+  /** Absolute output directory. */
+  readonly outDir: string
+  readonly model: LocatedModel
+  readonly provider: string
+  readonly workers: number
+  readonly threads: number
+  /** Images held between decoding and writing at once: the back-pressure bound. */
+  readonly inflight: number
+  readonly maxPixels: number
+  readonly failFast: boolean
+  readonly existing: ExistingPolicy
+  readonly shard: Shard | undefined
+  readonly ort: {
+    readonly graphOptimizationLevel: GraphOptimizationLevel
+    readonly memArena: boolean
+    readonly memPattern: boolean
+    readonly spin: boolean
+  }
+}
