@@ -4,6 +4,7 @@
  */
 import {parentPort, workerData} from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import {sessionOptions} from './session-options.js'
 import type {WorkerInit, WorkerReply, WorkerRequest, TensorMeta} from './worker-protocol.js'
 
 const port = parentPort
@@ -15,18 +16,7 @@ function describe(list: readonly ort.InferenceSession.ValueMetadata[]): TensorMe
 }
 
 async function createSession(provider: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(init.modelPath, {
-    executionProviders: [provider],
-    intraOpNumThreads: init.threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: init.graphOptimizationLevel,
-    enableCpuMemArena: init.memArena,
-    enableMemPattern: init.memPattern,
-    logSeverityLevel: 3,
-    // Spinning threads would steal the cores that decoding and writing need between runs.
-    extra: {session: {'intra_op.allow_spinning': init.spin ? '1' : '0'}},
-  })
+  return ort.InferenceSession.create(init.modelPath, sessionOptions(init, provider))
 }
 
 let session: ort.InferenceSession | undefined

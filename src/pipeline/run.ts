@@ -103,6 +103,8 @@ export interface RunResult {
     readonly imagesPerSecond: number
     readonly latencyMs: Percentiles
     readonly stageMs: Record<keyof StageMs, Percentiles>
+    /** Peak resident memory of the whole process (all threads), MiB. */
+    readonly peakRssMb: number
   }
   readonly images: ImageRecord[]
   readonly exitCode: ExitCode
@@ -278,6 +280,7 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
           write: stage('write'),
           total: stage('total'),
         },
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       },
       images: records,
       exitCode,

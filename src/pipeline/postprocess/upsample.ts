@@ -1,7 +1,8 @@
 /**
  * PyTorch `F.interpolate` on float32 maps, as the reference post-processing calls it, bit-exact with the
- * x86-64 PyTorch wheels (CPU kernels compiled for AVX2/AVX512, where GCC contracts `acc + a * b` into
- * fused multiply-adds; PyTorch 2.x `aten/src/ATen/native/cpu/UpSampleKernel.cpp`):
+ * x86-64 PyTorch wheels (PyTorch 2.x `aten/src/ATen/native/cpu/UpSampleKernel.cpp`, dispatched to its AVX2 or
+ * AVX512 build, where GCC contracts `acc + a * b` into fused multiply-adds; the no-FMA `default` build and
+ * other architectures differ in the last bit):
  * - bicubic, align_corners=False (DPT depth and segmentation): `upsample_generic_Nd_kernel_impl` with
  *   `HelperInterpCubic`; scale = float32(in / out) (interpolate(size=...) passes no scale factor), source
  *   coordinate scale · (d + 0.5) − 0.5, index floor (at most in − 1), t = clamp(coord − index, 0, 1), Keys
@@ -24,30 +25,35 @@ const f32 = Math.fround
  * float32 values, in which case the rounding error of the double sum decides.
  */
 export function fmaf(a: number, b: number, c: number): number {
-  const p = a * b
-  const s = p + c
+  const p = a * b // exact: two 24-bit significands
+  const s = p + c // the only double rounding
   const r = f32(s)
-  const d = s - r
+  const d = s - r // exact
   if (d === 0) return r
+  // s is half-way exactly when the neighbour on the other side, r + 2d, is itself a float32.
   const other = r + 2 * d
   if (f32(other) !== other) return r
+  // Half-way: the error of the double sum (TwoSum) says which side the exact value is on.
   const bv = s - p
   const error = p - (s - bv) + (c - bv)
-  if (error === 0) return r
+  if (error === 0) return r // a true tie: fround already rounded to even
   return error > 0 ? Math.max(r, other) : Math.min(r, other)
 }
 
-/** Four-tap sum as the contracted PyTorch loop computes it. */
+/** Four-tap sum as the compiled PyTorch loop computes it: the first product is fused over the second. */
 function sum4(v0: number, w0: number, v1: number, w1: number, v2: number, w2: number, v3: number, w3: number): number {
   return fmaf(v3, w3, fmaf(v2, w2, fmaf(v0, w0, f32(v1 * w1))))
 }
 
-/** Keys cubic on [0, 1] (`cubic_convolution1`), with the contractions of the compiled kernel. */
+/**
+ * Keys cubic on [0, 1] (`cubic_convolution1`: ((A + 2)·x − (A + 3))·x·x + 1). In the compiled kernel only
+ * the inner multiply-subtract is fused (found coefficient by coefficient against the wheel's weights).
+ */
 function cubicNear(x: number): number {
   return f32(f32(f32(fmaf(1.25, x, -2.25) * x) * x) + 1)
 }
 
-/** Keys cubic on [1, 2] (`cubic_convolution2`). */
+/** Keys cubic on [1, 2] (`cubic_convolution2`: ((A·x − 5A)·x + 8A)·x − 4A); the first two steps fused. */
 function cubicFar(x: number): number {
   return f32(f32(fmaf(fmaf(-0.75, x, 3.75), x, -6) * x) + 3)
 }
@@ -63,8 +69,8 @@ function bicubicAxis(srcSize: number, dstSize: number): BicubicAxis {
   const index = new Int32Array(dstSize * 4)
   const weight = new Float32Array(dstSize * 4)
   for (let d = 0; d < dstSize; d++) {
-    const real = fmaf(scale, d + 0.5, -0.5)
-    const i = Math.min(Math.floor(real), srcSize - 1)
+    const real = fmaf(scale, d + 0.5, -0.5) // area_pixel_compute_source_index, contracted
+    const i = Math.min(Math.floor(real), srcSize - 1) // guard_index_and_lambda
     const t = Math.min(Math.max(f32(real - i), 0), 1)
     const u = f32(1 - t)
     weight[d * 4] = cubicFar(f32(t + 1))
@@ -108,7 +114,11 @@ export function bicubicPlan(srcWidth: number, srcHeight: number, dstWidth: numbe
 /**
  * Output rows of one channel of a bicubic upsample. Keeps the last four horizontally interpolated
  * source rows, so requesting rows in increasing order interpolates each source row once (any order is
- * correct). One stream per channel; the source map is read, never copied.
+ * correct). One stream per channel; the source map is read, never copied. For C planar channels:
+ *
+ *     const plan = bicubicPlan(w, h, W, H)
+ *     const streams = Array.from({length: C}, (_, c) => new BicubicRowStream(plan, logits, c * w * h))
+ *     for (let y = 0; y < H; y++) for (const s of streams) s.row(y, line) // then compare `line`s
  */
 export class BicubicRowStream {
   private readonly cache: Float32Array[]
@@ -128,7 +138,10 @@ export class BicubicRowStream {
 
   /** Writes output row `y` into `out[outOffset .. outOffset + dstWidth)`. */
   row(y: number, out: Float32Array, outOffset = 0): void {
-    const {rows, dstWidth} = this.plan
+    const {rows, dstWidth, dstHeight} = this.plan
+    if (!(y >= 0 && y < dstHeight) || outOffset < 0 || outOffset + dstWidth > out.length) {
+      throw new RangeError(`Row ${y} of ${dstHeight} (${dstWidth} values at ${outOffset}) is outside the output.`)
+    }
     const r0 = this.sourceRow(rows.index[y * 4]!)
     const r1 = this.sourceRow(rows.index[y * 4 + 1]!)
     const r2 = this.sourceRow(rows.index[y * 4 + 2]!)

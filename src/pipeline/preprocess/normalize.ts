@@ -14,14 +14,18 @@ export type NormalizeArithmetic = 'float64' | 'float32'
 
 export type Triple = readonly [number, number, number]
 
-/** MiDaS `read_image`: `img / 255.0` in float64 (division, not multiplication by 1/255). */
+/**
+ * byte / 255 in float64 for every byte value: MiDaS `read_image` divides the uint8 image by 255.0
+ * (a division: for 24 of the 256 values it differs from multiplying by 1/255).
+ */
+export const BYTE_TO_UNIT: Readonly<Float64Array> = Float64Array.from({length: 256}, (_, v) => v / 255)
+
+/** MiDaS `read_image`: `img / 255.0` in float64. */
 export function toUnitFloat64(src: Uint8Array): Float64Array {
   const out = new Float64Array(src.length)
-  for (let i = 0; i < src.length; i++) out[i] = UNIT[src[i]!]!
+  for (let i = 0; i < src.length; i++) out[i] = BYTE_TO_UNIT[src[i]!]!
   return out
 }
-
-const UNIT = Float64Array.from({length: 256}, (_, v) => v / 255)
 
 /**
  * Interleaved 3-channel HWC → planar CHW float32: v = x · scale, then (v − mean[c]) / std[c].

@@ -9,14 +9,21 @@
  * - horizontal pass then vertical pass, both summing tap 0..3 left to right in double (coefficients are
  *   float32 values); no anti-aliasing when shrinking, no clamping of the result.
  * Same size: OpenCV copies. Bit-exact with opencv-python on float64 input (see the golden tests).
+ * A Float32Array source is read as float64 values too: the references never resize a float32 image, and
+ * OpenCV's float32 instantiation (float accumulation) is not reproduced.
  */
+
+import {BYTE_TO_UNIT} from './normalize.js'
 
 // Typed-array reads below stay in range by construction of the tap tables; `!` only tells the compiler.
 
 const f32 = Math.fround
 const A = -0.75
 
-/** OpenCV `interpolateCubic(float x, float* coeffs)`, every operation rounded to float32. */
+/**
+ * OpenCV `interpolateCubic(float x, float* coeffs)`, every operation rounded to float32 in the source's
+ * order (A + 2 = 1.25 and A + 3 = 2.25 are exact).
+ */
 function cubicCoefficients(x: number, out: Float64Array, at: number): void {
   const x1 = f32(x + 1)
   const c0 = f32(f32(f32(f32(f32(f32(A * x1) - 5 * A) * x1) + 8 * A) * x1) - 4 * A)
@@ -94,9 +101,6 @@ export function resizeCubicInto(
   })
 }
 
-/** x / 255 in float64 for every byte: MiDaS `read_image` divides the whole uint8 image by 255.0. */
-const UNIT = Float64Array.from({length: 256}, (_, v) => v / 255)
-
 /**
  * MiDaS `read_image` + `Resize`: the same values as `resizeCubicInto(toUnitFloat64(src), …)`, bit for bit,
  * without a float64 copy of the whole decoded image (each byte becomes byte / 255.0 as rows are read).
@@ -112,16 +116,16 @@ export function resizeCubicUnitInto(
 ): void {
   checkSizes(src.length, width, height, channels, dstWidth, dstHeight, out)
   if (width === dstWidth && height === dstHeight) {
-    for (let i = 0; i < src.length; i++) out[i] = UNIT[src[i]!]!
+    for (let i = 0; i < src.length; i++) out[i] = BYTE_TO_UNIT[src[i]!]!
     return
   }
   resizeRows(width, height, channels, dstWidth, dstHeight, out, (rowStart, offset, weight, line) => {
     for (let i = 0, e = 0; i < line.length; i++, e += 4) {
       line[i] =
-        UNIT[src[rowStart + offset[e]!]!]! * weight[e]! +
-        UNIT[src[rowStart + offset[e + 1]!]!]! * weight[e + 1]! +
-        UNIT[src[rowStart + offset[e + 2]!]!]! * weight[e + 2]! +
-        UNIT[src[rowStart + offset[e + 3]!]!]! * weight[e + 3]!
+        BYTE_TO_UNIT[src[rowStart + offset[e]!]!]! * weight[e]! +
+        BYTE_TO_UNIT[src[rowStart + offset[e + 1]!]!]! * weight[e + 1]! +
+        BYTE_TO_UNIT[src[rowStart + offset[e + 2]!]!]! * weight[e + 2]! +
+        BYTE_TO_UNIT[src[rowStart + offset[e + 3]!]!]! * weight[e + 3]!
     }
   })
 }

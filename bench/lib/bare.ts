@@ -1,0 +1,33 @@
+import {readFile} from 'node:fs/promises'
+import * as ort from 'onnxruntime-node'
+import {locateModel} from '../../src/model/locate.js'
+import {decodeImage} from '../../src/pipeline/decode.js'
+import {prepareInput} from '../../src/pipeline/preprocess/prepare.js'
+import {sessionOptions} from '../../src/pipeline/session-options.js'
+import type {WorkerInit} from '../../src/pipeline/worker-protocol.js'
+
+/**
+ * session.run alone, on the tensors the pipeline would feed, with the pipeline's session options and threads:
+ * the ceiling the end-to-end run is measured against. Tensors are prepared before timing starts.
+ */
+export async function bareSessionRun(modelDir: string, files: readonly string[], init: Omit<WorkerInit, 'modelPath'>): Promise<number[]> {
+  const model = locateModel(modelDir, {dtype: 'fp32'})
+  if (model.card === undefined) throw new Error(`${modelDir} has no dpt-card.json`)
+  const card = model.card
+  const session = await ort.InferenceSession.create(model.onnxPath, sessionOptions(init))
+  try {
+    const ms: number[] = []
+    for (const file of files) {
+      const image = await decodeImage(file, await readFile(file), 1e9)
+      const prepared = prepareInput(image, card.preprocess)
+      const feeds = {[card.input.name]: new ort.Tensor('float32', prepared.tensor, prepared.dims)}
+      const t0 = performance.now()
+      const out = await session.run(feeds, [card.output.name])
+      ms.push(performance.now() - t0)
+      out[card.output.name]?.dispose()
+    }
+    return ms
+  } finally {
+    await session.release()
+  }
+}
