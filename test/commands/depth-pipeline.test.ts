@@ -213,4 +213,42 @@ describe('dpt depth (pipeline)', () => {
       else assert.equal((await pixels(join(out, f), 'grey16')).length, 320 * 240)
     }
   })
+
+  it('rejects a card that contradicts the graph, with exit code 4', async () => {
+    const dir = join(root, 'bad-card')
+    mkdirSync(dir, {recursive: true})
+    const card = JSON.parse(readFileSync(join(MODEL, 'dpt-card.json'), 'utf8')) as Record<string, unknown>
+    writeFileSync(join(dir, 'm.card.json'), JSON.stringify({...card, output: {name: 'depth'}}))
+    writeFileSync(join(dir, 'm.onnx'), readFileSync(join(MODEL, 'onnx', 'model.onnx')))
+    const r = await runCli(['depth', join(root, 'imgs'), '-o', join(root, 'out-bad-card'), '--model', join(dir, 'm.onnx')])
+    assert.equal(r.code, 4)
+    assert.match(oneLine(r.stderr), /contradicts its ONNX graph .*output "depth" is not in the graph \(outputs: predicted_depth\)/)
+    assert.ok(!existsSync(join(root, 'out-bad-card', 'a.png')))
+  })
+
+  it('writes metric depth with the KITTI ×256 convention', async () => {
+    const dir = join(root, 'metric')
+    mkdirSync(dir, {recursive: true})
+    const card = JSON.parse(readFileSync(join(MODEL, 'dpt-card.json'), 'utf8')) as {preprocess: object}
+    const metric = {...card, semantics: 'metric-depth', metricPngScale: 256, preprocess: {...card.preprocess, mean: [0, 0, 0], std: [0.01, 0.01, 0.01]}}
+    writeFileSync(join(dir, 'm.card.json'), JSON.stringify(metric))
+    writeFileSync(join(dir, 'm.onnx'), readFileSync(join(MODEL, 'onnx', 'model.onnx')))
+    const out = join(root, 'out-metric')
+    const r = await runCli(['depth', join(root, 'imgs', 'a.png'), '-o', out, '--model', join(dir, 'm.onnx'), '--format', 'png16,npy'])
+    assert.equal(r.code, 0, r.stderr)
+    const metres = decodeNpy(readFileSync(join(out, 'a.npy'))).data
+    const stored = await pixels(join(out, 'a.png'), 'grey16')
+    assert.ok(minMaxFinite(metres).max > 60, 'depths up to 100 m')
+    assert.deepEqual(stored, Uint16Array.from(metres, (d) => Math.min(65535, Math.max(0, Math.trunc(d * 256)))))
+  })
+
+  it('is silent on stderr under --json without a terminal, and prints a human summary otherwise', async () => {
+    const quiet = await runCli(['depth', join(root, 'imgs'), '-o', join(root, 'out-quiet'), '--model', MODEL, '--json'])
+    assert.equal(quiet.code, 0)
+    assert.equal(quiet.stderr, '')
+    const human = await runCli(['depth', join(root, 'imgs'), '-o', join(root, 'out-human'), '--model', MODEL])
+    assert.equal(human.stdout, '')
+    assert.match(human.stderr, /^3 image\(s\) written to .*out-human in [\d.]+ s/)
+    assert.match(human.stderr, /1 file\(s\) are not images and were skipped: .*notes\.txt/)
+  })
 })
