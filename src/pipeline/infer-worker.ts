@@ -4,12 +4,15 @@
  */
 import {parentPort, workerData} from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import {providerFallbackMessage} from './providers.js'
 import {sessionOptions} from './session-options.js'
 import type {WorkerInit, WorkerReply, WorkerRequest, TensorMeta} from './worker-protocol.js'
 
 const port = parentPort
 if (port === null) throw new Error('infer-worker must run in a worker thread')
 const init = workerData as WorkerInit
+// A missing provider is reported once, by the pool, with a remedy; not as native log noise on stderr.
+ort.env.logLevel = 'fatal'
 
 function describe(list: readonly ort.InferenceSession.ValueMetadata[]): TensorMeta[] {
   return list.map((m) => (m.isTensor ? {name: m.name, type: m.type, shape: [...m.shape]} : {name: m.name, type: 'non-tensor', shape: []}))
@@ -28,7 +31,7 @@ async function start(): Promise<void> {
     session = await createSession(provider)
   } catch (error) {
     if (provider === 'cpu') throw error
-    fallbackReason = error instanceof Error ? error.message : String(error)
+    fallbackReason = providerFallbackMessage(provider, error instanceof Error ? error.message : String(error))
     provider = 'cpu'
     session = await createSession(provider)
   }

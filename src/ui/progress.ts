@@ -10,7 +10,7 @@ export function progressEvents(enabled: boolean, log: (line: string) => void): R
   let started = 0
   return {
     start({total, provider, fallbackReason}) {
-      if (fallbackReason !== undefined) log(`warning: execution provider unavailable, running on ${provider}: ${fallbackReason}`)
+      if (fallbackReason !== undefined) log(`warning: ${fallbackReason}`)
       if (!enabled || total === 0) return
       started = performance.now()
       bar = new cliProgress.SingleBar(

@@ -1,0 +1,11 @@
+/** Why a requested execution provider could not start, and what to do: the pool then runs on cpu. */
+export function providerFallbackMessage(provider: string, cause: string): string {
+  const remedy: Record<string, string> = {
+    cuda: 'onnxruntime-node loads CUDA from separately installed libraries (CUDA 12 + cuDNN 9), which dpt\'s .npmrc skips; on a machine with an NVIDIA GPU, reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci (and the CUDA 12 + cuDNN 9 runtime)',
+    tensorrt: 'TensorRT needs the CUDA libraries and TensorRT on a machine with an NVIDIA GPU',
+    dml: 'DirectML exists on Windows only',
+    coreml: 'CoreML exists on macOS only',
+    webgpu: 'WebGPU needs a GPU adapter this machine does not expose',
+  }
+  return `execution provider ${provider} is unavailable (${cause.split('\n')[0]}); running on cpu. ${remedy[provider] ?? ''}`.trim()
+}
