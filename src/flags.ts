@@ -33,7 +33,7 @@ export const runFlags = {
   overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
 }
 
-type RunFlagValues = {
+export type RunFlagValues = {
   output: string
   model: string
   card: string | undefined
@@ -46,6 +46,15 @@ type RunFlagValues = {
   'fail-fast': boolean
   'skip-existing': boolean
   overwrite: boolean
+}
+
+/** A comma-separated list of allowed values, deduplicated, in the given order. */
+export function parseList(flag: string, value: string, allowed: readonly string[]): string {
+  const items = value.split(',').map((f) => f.trim()).filter((f) => f !== '')
+  if (items.length === 0 || items.some((f) => !allowed.includes(f))) {
+    throw new Error(`Expected ${flag} to be a comma-separated list of ${allowed.join(', ')}, got \`${value}\``)
+  }
+  return [...new Set(items)].join(',')
 }
 
 /** Parses `i/n` with 1 ≤ i ≤ n. */

@@ -1,12 +1,10 @@
 import {Args, Command, Flags} from '@oclif/core'
-import {handleRunError} from '../command-errors.js'
-import {runFlags, runSettings} from '../flags.js'
+import {runImageCommand} from '../command-run.js'
+import {parseList, runFlags} from '../flags.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/depth/outputs.js'
 import {depthPlan} from '../pipeline/depth/processor.js'
-import {runImages, type RunResult} from '../pipeline/run.js'
+import type {RunResult} from '../pipeline/run.js'
 import {COLORMAPS} from '../pipeline/write/colormap.js'
-import {progressEvents} from '../ui/progress.js'
-import {summaryLines} from '../ui/summary.js'
 
 export type DepthResult = RunResult
 
@@ -27,7 +25,7 @@ Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 n
     format: Flags.string({
       summary: `Comma-separated outputs: ${DEPTH_FORMATS.join(', ')}.`,
       default: 'png16',
-      parse: async (value) => parseFormats(value),
+      parse: async (value) => parseList('--format', value, DEPTH_FORMATS),
     }),
     colormap: Flags.option({options: COLORMAPS, default: 'inferno' as const, summary: 'Colormap of the color format.'})(),
     normalize: Flags.option({
@@ -40,33 +38,14 @@ Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 n
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
-    const ui = progressEvents(process.stderr.isTTY === true && !this.jsonEnabled(), (line) => this.logToStderr(line))
-    try {
-      const settings = runSettings(argv as string[], flags)
-      const plan = depthPlan({
+    return runImageCommand(this, argv as string[], flags, (settings) =>
+      depthPlan({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],
         colormap: flags.colormap,
         normalize: flags.normalize,
         metricScale: flags['metric-scale'],
-      })
-      const result = await runImages(settings, plan, ui)
-      ui.stop()
-      if (!this.jsonEnabled()) for (const line of summaryLines(result, flags.output)) this.logToStderr(line)
-      process.exitCode = result.exitCode
-      return result
-    } catch (error) {
-      ui.stop()
-      return handleRunError(this, error)
-    }
+      }),
+    )
   }
-}
-
-function parseFormats(value: string): string {
-  const formats = value.split(',').map((f) => f.trim()).filter((f) => f !== '')
-  const unknown = formats.filter((f) => !(DEPTH_FORMATS as readonly string[]).includes(f))
-  if (formats.length === 0 || unknown.length > 0) {
-    throw new Error(`Expected --format to be a comma-separated list of ${DEPTH_FORMATS.join(', ')}, got \`${value}\``)
-  }
-  return [...new Set(formats)].join(',')
 }

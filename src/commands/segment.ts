@@ -1,0 +1,55 @@
+import {Args, Command, Flags} from '@oclif/core'
+import {runImageCommand} from '../command-run.js'
+import {parseList, runFlags} from '../flags.js'
+import type {RunResult} from '../pipeline/run.js'
+import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/segment/outputs.js'
+import {segmentPlan} from '../pipeline/segment/processor.js'
+
+export type SegmentResult = RunResult
+
+export default class Segment extends Command {
+  static override summary = 'Write an ADE20K class map for every image in files, folders (recursive) and globs.'
+  static override description = `Logits are upsampled to the image size and argmax-ed exactly as the model's reference does.
+Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 no images found; 130 interrupted.`
+  static override examples = [
+    '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
+    '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
+  ]
+  static override enableJsonFlag = true
+  static override strict = false
+  static override args = {inputs: Args.string({required: true, description: 'image files, folders or glob patterns'})}
+  static override flags = {
+    ...runFlags,
+    format: Flags.string({
+      summary: `Comma-separated outputs: ${SEGMENT_FORMATS.join(', ')}.`,
+      default: 'labels,overlay',
+      parse: async (value) => parseList('--format', value, SEGMENT_FORMATS),
+    }),
+    'label-offset': Flags.option({
+      options: ['1', '0'] as const,
+      default: '1' as const,
+      summary: 'Label map values: 1 writes ADE ids 1..150 (0 never written), 0 writes 0..149.',
+    })(),
+    alpha: Flags.custom<number>({
+      summary: 'Overlay weight of the class colour, 0..1 (the reference blends 0.5).',
+      default: 0.5,
+      parse: async (value) => {
+        const alpha = Number(value)
+        if (!(alpha >= 0 && alpha <= 1)) throw new Error(`Expected --alpha to be a number from 0 to 1, got \`${value}\``)
+        return alpha
+      },
+    })(),
+  }
+
+  async run(): Promise<SegmentResult> {
+    const {argv, flags} = await this.parse(Segment)
+    return runImageCommand(this, argv as string[], flags, (settings) =>
+      segmentPlan({
+        outDir: settings.outDir,
+        formats: flags.format.split(',') as SegmentFormat[],
+        labelOffset: flags['label-offset'] === '0' ? 0 : 1,
+        alpha: flags.alpha,
+      }),
+    )
+  }
+}
