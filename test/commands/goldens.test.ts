@@ -1,0 +1,114 @@
+/**
+ * Parity with the reference: every golden set of test/fixtures/goldens/manifest.json (made by
+ * tools/make_fixtures.py from the Python reference and the Hugging Face pipeline, on PyTorch) run through the CLI
+ * on the exported ONNX models. Tolerances: float depth within 1e-4 of the golden's range; 16-bit PNG within ±1;
+ * label maps identical.
+ */
+import assert from 'node:assert/strict'
+import {mkdtempSync, mkdirSync, readFileSync, symlinkSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, it} from 'node:test'
+import sharp from 'sharp'
+import {decodeNpy} from '../../src/pipeline/write/npy.js'
+import {decodePfm} from '../../src/pipeline/write/pfm.js'
+import {runCli} from '../helpers/cli.js'
+import {fixture, readNpy} from '../helpers/fixtures.js'
+
+interface Entry {
+  image: string
+  stem: string
+  originalSize: [number, number]
+  inputSize: [number, number]
+  depthMin?: number
+  depthMax?: number
+  files: {depth?: string; png16?: string; pfm?: string; labels?: string}
+}
+interface GoldenSet {
+  model: string
+  card: string | null
+  task: 'depth' | 'segmentation'
+  semantics: 'reference' | 'huggingface'
+  entries: Entry[]
+}
+
+const manifest = JSON.parse(readFileSync(fixture('goldens', 'manifest.json'), 'utf8')) as {sets: Record<string, GoldenSet>}
+
+async function grey16(path: string): Promise<Uint16Array> {
+  const data = await sharp(path).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer()
+  return new Uint16Array(data.buffer, data.byteOffset, data.length / 2)
+}
+
+async function labelsOf(path: string): Promise<Uint8Array> {
+  if (path.endsWith('.npy')) return readNpy(path).data as Uint8Array
+  return new Uint8Array(await sharp(path).toColourspace('b-w').raw().toBuffer())
+}
+
+/** The set's images, linked into one folder so one CLI run covers them. */
+function inputFolder(set: GoldenSet): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dpt-golden-in-'))
+  for (const entry of set.entries) symlinkSync(fixture(entry.image), join(dir, entry.image.split('/').pop()!))
+  return dir
+}
+
+for (const [name, set] of Object.entries(manifest.sets)) {
+  describe(`goldens: ${name} (${set.semantics} semantics)`, () => {
+    const out = mkdtempSync(join(tmpdir(), `dpt-golden-${name}-`))
+    mkdirSync(out, {recursive: true})
+    const card = set.card === null ? [] : ['--card', fixture(set.model, set.card)]
+    const args =
+      set.task === 'depth'
+        ? ['depth', '--format', 'npy,png16,pfm']
+        : ['segment', '--format', 'labels', '--label-offset', set.semantics === 'reference' ? '1' : '0']
+    const run = runCli([...args, inputFolder(set), '-o', out, '--model', fixture(set.model), ...card, '--json'])
+
+    it('runs every image with the reference network input size', async () => {
+      const r = await run
+      assert.equal(r.code, 0, r.stderr)
+      const summary = JSON.parse(r.stdout) as {images: {input: string; originalSize: {width: number; height: number}; networkSize: {width: number; height: number}}[]}
+      for (const entry of set.entries) {
+        const record = summary.images.find((i) => i.input.endsWith(`/${entry.image.split('/').pop()}`))
+        assert.ok(record, entry.stem)
+        assert.deepEqual([record.originalSize.width, record.originalSize.height], entry.originalSize, entry.stem)
+        assert.deepEqual([record.networkSize.width, record.networkSize.height], entry.inputSize, entry.stem)
+      }
+    })
+
+    for (const entry of set.entries) {
+      it(entry.stem, async () => {
+        assert.equal((await run).code, 0)
+        const stem = entry.image.split('/').pop()!.replace(/\.[^.]+$/, '')
+        if (set.task === 'segmentation') {
+          const ours = await labelsOf(join(out, `${stem}.png`))
+          const golden = await labelsOf(fixture('goldens', name, entry.files.labels!))
+          assert.equal(ours.length, golden.length)
+          const differing = ours.reduce((n, v, i) => n + (v === golden[i] ? 0 : 1), 0)
+          assert.equal(differing, 0, `${differing} of ${ours.length} labels differ`)
+          return
+        }
+        const golden = readNpy(fixture('goldens', name, entry.files.depth!)).data as Float32Array
+        const ours = decodeNpy(readFileSync(join(out, `${stem}.npy`))).data
+        assert.equal(ours.length, golden.length)
+        // A one-pixel image has no range: measure against its magnitude instead.
+        const range = Math.max(entry.depthMax! - entry.depthMin!, Math.abs(entry.depthMax!), Math.abs(entry.depthMin!))
+        let worst = 0
+        for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - golden[i]!))
+        assert.ok(worst <= 1e-4 * range, `max |Δ| ${worst} > 1e-4 × range ${range}`)
+        const png = await grey16(join(out, `${stem}.png`))
+        const goldenPng = await grey16(fixture('goldens', name, entry.files.png16!))
+        let worstPng = 0
+        for (let i = 0; i < png.length; i++) worstPng = Math.max(worstPng, Math.abs(png[i]! - goldenPng[i]!))
+        assert.ok(worstPng <= 1, `16-bit PNG differs by ${worstPng}`)
+        if (entry.files.pfm !== undefined) {
+          const ref = readFileSync(fixture('goldens', name, entry.files.pfm))
+          const mine = readFileSync(join(out, `${stem}.pfm`))
+          const header = (b: Buffer): string => b.subarray(0, b.length - golden.length * 4).toString('latin1')
+          assert.equal(header(mine), header(ref))
+          const a = decodePfm(mine).data
+          const b = decodePfm(ref).data
+          for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-4 * range)
+        }
+      })
+    }
+  })
+}
