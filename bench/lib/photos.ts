@@ -21,8 +21,8 @@ export async function ensurePhotos(count: number): Promise<string> {
   const dir = join(benchCache, `photos-${count}`)
   if (existsSync(dir) && readdirSync(dir).length === count) return dir
   mkdirSync(dir, {recursive: true})
-  const sourcesDir = join(repoRoot, 'test', 'fixtures', 'images', 'photos')
-  const sources = readdirSync(sourcesDir).filter((f) => f.endsWith('.png')).map((f) => join(sourcesDir, f))
+  const sourcesDir = join(repoRoot, 'test', 'fixtures', 'images')
+  const sources = readdirSync(sourcesDir).filter((f) => /^(astronaut|chelsea|coffee)-.*\.png$/.test(f)).map((f) => join(sourcesDir, f))
   if (sources.length === 0) throw new Error(`no source photographs in ${sourcesDir}`)
   for (let i = 0; i < count; i++) {
     const [width, height] = SIZES[i % SIZES.length]!

@@ -12,7 +12,9 @@
  *   scale · d; PyTorch's generic kernel when out_h + out_w > 128, its channels-last kernel otherwise
  *   (`_use_vectorized_kernel_cond_2d`), which weights the four corners with products h·w.
  * The bicubic path is a row stream ({@link BicubicPlan}, {@link BicubicRowStream}) so that many channels
- * (150 segmentation logits) can be upsampled row by row with exactly the arithmetic of the full upsample.
+ * (150 segmentation logits) can be upsampled row by row with exactly the arithmetic of the full upsample;
+ * {@link bicubicAt} (and its two passes) evaluates single pixels with the same arithmetic. Bilinear with
+ * align_corners=False (the Hugging Face segmentation ports) is in `upsample-bilinear.ts`.
  */
 
 // Typed-array reads below stay in range by construction of the tap tables; `!` only tells the compiler.
@@ -178,6 +180,47 @@ export class BicubicRowStream {
     this.cachedRow[slot] = sy
     return line
   }
+}
+
+/**
+ * First pass of {@link BicubicRowStream} at one point: source row `sy` of one channel (`src[srcOffset ..]`,
+ * srcHeight×srcWidth) interpolated at output column x.
+ */
+export function bicubicRowAt(plan: BicubicPlan, src: Float32Array, srcOffset: number, sy: number, x: number): number {
+  const {index, weight} = plan.columns
+  const e = x * 4
+  const s = srcOffset + sy * plan.srcWidth
+  return sum4(
+    src[s + index[e]!]!,
+    weight[e]!,
+    src[s + index[e + 1]!]!,
+    weight[e + 1]!,
+    src[s + index[e + 2]!]!,
+    weight[e + 2]!,
+    src[s + index[e + 3]!]!,
+    weight[e + 3]!,
+  )
+}
+
+/** Second pass at one point: output row y from the first-pass values of its four tap rows, in tap order. */
+export function bicubicColumnAt(plan: BicubicPlan, y: number, t0: number, t1: number, t2: number, t3: number): number {
+  const w = plan.rows.weight
+  const e = y * 4
+  return sum4(t0, w[e]!, t1, w[e + 1]!, t2, w[e + 2]!, t3, w[e + 3]!)
+}
+
+/** Output (x, y) of one channel of a bicubic upsample, with the arithmetic of {@link BicubicRowStream}. */
+export function bicubicAt(plan: BicubicPlan, src: Float32Array, srcOffset: number, x: number, y: number): number {
+  const rows = plan.rows.index
+  const e = y * 4
+  return bicubicColumnAt(
+    plan,
+    y,
+    bicubicRowAt(plan, src, srcOffset, rows[e]!, x),
+    bicubicRowAt(plan, src, srcOffset, rows[e + 1]!, x),
+    bicubicRowAt(plan, src, srcOffset, rows[e + 2]!, x),
+    bicubicRowAt(plan, src, srcOffset, rows[e + 3]!, x),
+  )
 }
 
 /** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)` of one map. */
