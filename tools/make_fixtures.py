@@ -2,6 +2,8 @@
 """Regenerate test/fixtures/{images,models,goldens}: tiny random-weight DPT models and reference goldens.
 
 Deterministic: fixed seeds, one thread, byte-identical output on re-runs (on the same library versions).
+Float depth goldens come from the PyTorch forward; 16-bit PNG, PFM and label goldens from onnxruntime (the pinned
+version of the CLI's onnxruntime-node) on the exported ONNX, through the same pre/post-processing.
 Usage: tools/.venv/bin/python tools/make_fixtures.py [--out test/fixtures]
 """
 
@@ -18,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dpt_tools import goldens  # noqa: E402
 from dpt_tools.cards import write_json  # noqa: E402
-from dpt_tools.export import max_abs_diff, ort_session  # noqa: E402
+from dpt_tools.export import check_ort_version, max_abs_diff, ort_session  # noqa: E402
 from dpt_tools.folder import write_model_folder  # noqa: E402
 from dpt_tools.images import FILES as IMAGE_FILES, write_images  # noqa: E402
 from dpt_tools.models import instantiate, tiny_specs  # noqa: E402
@@ -98,7 +100,7 @@ def build_models(root: Path) -> dict:
     return built
 
 
-def build_goldens(root: Path, built: dict, image_files: list[str]) -> dict:
+def build_goldens(root: Path, built: dict, image_files: list[str], forwards: goldens.Forwards) -> dict:
     stems = {Path(f).stem: f for f in image_files}
     sets = {}
     for set_name, model_name, card_file, wanted, pfm_for, input_for in GOLDEN_SETS:
@@ -110,9 +112,9 @@ def build_goldens(root: Path, built: dict, image_files: list[str]) -> dict:
         for stem in (list(stems) if wanted == ALL else wanted):
             req = goldens.Request(root / "images" / stems[stem], stem, out_dir, stem in pfm_for, stem in input_for)
             if card_file is None:
-                entry = goldens.hf_golden(req, model, session, spec.preprocessor, spec.task)
+                entry = goldens.hf_golden(req, model, session, spec.preprocessor, spec.task, forwards)
             else:
-                entry = goldens.reference_golden(req, wrapper, session, spec.cards[card_file])
+                entry = goldens.reference_golden(req, wrapper, session, spec.cards[card_file], forwards)
             entries.append({"image": f"images/{stems[stem]}", "stem": stem} | entry)
         if card_file is None:
             semantics = {
@@ -166,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "test" / "fixtures")
     args = parser.parse_args()
+    forwards = goldens.Forwards(torch="torch", ort=check_ort_version())
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     np.random.seed(0)
@@ -175,11 +178,17 @@ def main() -> None:
     (root / "images" / "README.md").write_text(_images_readme(images), encoding="utf-8")
     built = build_models(root)
     (root / "models" / "README.md").write_text(_models_readme(built), encoding="utf-8")
-    sets = build_goldens(root, built, [i.file for i in images])
+    sets = build_goldens(root, built, [i.file for i in images], forwards)
     manifest = {
         "generator": "tools/make_fixtures.py",
         "note": "Paths are relative to test/fixtures. Sizes are [width, height]. inputSize is the network input "
-                "the reference used. depth*.npy are float32 [height, width]; *.png are 16-bit (DPT write_depth).",
+                "the reference used. depth*.npy are float32 [height, width]; *.png are 16-bit (DPT write_depth). "
+                "forward: which network forward each golden comes from, through the same pre- and post-processing: "
+                "depth.npy (depthMin/depthMax) from PyTorch, the end-to-end reference; png16, pfm and labels from "
+                f"{forwards.ort} (CPU, 1 intra-op thread, ORT_ENABLE_ALL) on the exported ONNX, the graph and runtime "
+                "the CLI uses, because PyTorch vs onnxruntime differences (ortMaxAbsDiff, ortLabelMismatches: the "
+                "same pipeline with onnxruntime in place of PyTorch) would otherwise move a 16-bit step or flip a "
+                "near-tie label. ortDepthMin/ortDepthMax: the onnxruntime depth's range (the png16 normalisation).",
         "models": {name: info for name, (*_, info) in built.items()},
         "sets": sets,
     }

@@ -1,8 +1,9 @@
 /**
  * Parity with the reference: every golden set of test/fixtures/goldens/manifest.json (made by
- * tools/make_fixtures.py from the Python reference and the Hugging Face pipeline, on PyTorch) run through the CLI
- * on the exported ONNX models. Tolerances: float depth within 1e-4 of the golden's range; 16-bit PNG within ±1;
- * label maps identical.
+ * tools/make_fixtures.py from the Python reference and the Hugging Face pipeline) run through the CLI on the
+ * exported ONNX models. Float depth comes from the PyTorch forward: within 1e-4 of the golden's range. 16-bit PNGs,
+ * PFMs and label maps come from the same reference code with the ONNX graph run by Python onnxruntime 1.30.0 (the
+ * network then is not in question, only our pre/post-processing): PNG within ±1, label maps identical.
  */
 import assert from 'node:assert/strict'
 import {mkdtempSync, mkdirSync, readFileSync, symlinkSync} from 'node:fs'
@@ -89,8 +90,8 @@ for (const [name, set] of Object.entries(manifest.sets)) {
         const golden = readNpy(fixture('goldens', name, entry.files.depth!)).data as Float32Array
         const ours = decodeNpy(readFileSync(join(out, `${stem}.npy`))).data
         assert.equal(ours.length, golden.length)
-        // A one-pixel image has no range: measure against its magnitude instead.
-        const range = Math.max(entry.depthMax! - entry.depthMin!, Math.abs(entry.depthMax!), Math.abs(entry.depthMin!))
+        // A one-pixel image has no range: there the tolerance is 1e-4 absolute (these models' ranges are 2 to 6).
+        const range = Math.max(entry.depthMax! - entry.depthMin!, 1)
         let worst = 0
         for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - golden[i]!))
         assert.ok(worst <= 1e-4 * range, `max |Δ| ${worst} > 1e-4 × range ${range}`)

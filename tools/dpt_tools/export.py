@@ -142,12 +142,29 @@ def _clean(model: onnx.ModelProto, output_name: str) -> None:
                 dim.dim_param = names[dim.dim_param]
 
 
+# The onnxruntime the Node binding of the CLI uses (onnxruntime-node in package.json); goldens whose forward runs
+# on onnxruntime must come from the same version, so the pin in requirements.txt has to follow package-lock.json.
+ORT_VERSION = "1.30.0"
+
+
+def check_ort_version() -> str:
+    import onnxruntime as ort
+
+    if ort.__version__ != ORT_VERSION:
+        raise SystemExit(f"onnxruntime {ort.__version__} installed, the goldens need {ORT_VERSION} (the version of "
+                         f"onnxruntime-node): pip install -r tools/requirements.txt")
+    return f"onnxruntime {ort.__version__}"
+
+
 def ort_session(path: str, threads: int = 1):
+    """CPU session as the CLI creates it: sequential, all graph optimisations, `threads` intra-op threads."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
