@@ -29,6 +29,13 @@ export const runFlags = {
   shard: Flags.string({summary: 'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs.'}),
   'max-pixels': Flags.integer({min: 1, default: DEFAULT_MAX_PIXELS, summary: 'Refuse images with more pixels than this.'}),
   'fail-fast': Flags.boolean({summary: 'Stop at the first image that fails.'}),
+  'pipeline-nice': Flags.integer({
+    min: 0,
+    max: 19,
+    default: 10,
+    summary: 'Nice value of decoding/writing threads, so they fill the gaps inference leaves (Linux; 0 = off).',
+    helpGroup: 'TUNING',
+  }),
   'skip-existing': Flags.boolean({summary: 'Skip inputs whose outputs all exist (resume a run).', exclusive: ['overwrite']}),
   overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
 }
@@ -44,6 +51,7 @@ export type RunFlagValues = {
   shard: string | undefined
   'max-pixels': number
   'fail-fast': boolean
+  'pipeline-nice': number
   'skip-existing': boolean
   overwrite: boolean
 }
@@ -87,6 +95,7 @@ export function runSettings(inputs: readonly string[], flags: RunFlagValues): Ru
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    pipelineNice: flags['pipeline-nice'],
     ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
   }
 }

@@ -1,5 +1,6 @@
 import {Worker} from 'node:worker_threads'
 import {DptError, ExitCode} from './errors.js'
+import {lowerPriority, threadIds} from './thread-priority.js'
 import type {TensorMeta, WorkerInit, WorkerReply, WorkerRequest} from './worker-protocol.js'
 
 export interface InferResult {
@@ -55,11 +56,17 @@ export class InferencePool {
     }
   }
 
-  /** Starts the workers and waits until every session is created. */
-  static async start(init: WorkerInit, count: number): Promise<InferencePool> {
+  /**
+   * Starts the workers and waits until every session is created. With `pipelineNice` > 0 the threads that
+   * existed before the workers (the main thread, libuv's pool) and all they create later run at that nice value,
+   * below the inference threads.
+   */
+  static async start(init: WorkerInit, count: number, pipelineNice = 0): Promise<InferencePool> {
+    const pipelineThreads = threadIds()
     const workers = Array.from({length: count}, () => new Worker(WORKER_URL, {workerData: init}))
     try {
       const ready = await Promise.all(workers.map((worker) => waitReady(worker)))
+      if (pipelineNice > 0 && pipelineThreads !== undefined) lowerPriority(pipelineThreads, pipelineNice)
       const first = ready[0]
       if (first === undefined) throw new Error('no workers')
       return new InferencePool(

@@ -167,6 +167,7 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
   const pool = await InferencePool.start(
     {modelPath: settings.model.onnxPath, provider: settings.provider, threads: settings.threads, ...settings.ort},
     settings.workers,
+    settings.pipelineNice,
   )
   const failures: Failure[] = []
   const notImages: string[] = []

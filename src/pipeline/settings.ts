@@ -21,6 +21,8 @@ export interface RunSettings {
   readonly failFast: boolean
   readonly existing: ExistingPolicy
   readonly shard: Shard | undefined
+  /** Nice value of the pipeline threads relative to inference (0: same priority). */
+  readonly pipelineNice: number
   readonly ort: {
     readonly graphOptimizationLevel: GraphOptimizationLevel
     readonly memArena: boolean
