@@ -24,13 +24,16 @@ const {values} = parseArgs({
     'rss-images': {type: 'string', default: '500'},
     workers: {type: 'string', default: '1'},
     threads: {type: 'string', default: String(availableParallelism())},
+    /** Extra dpt flags for both runs, e.g. "--pipeline-nice 0". */
+    'dpt-args': {type: 'string', default: ''},
   },
 })
+const extraArgs = values['dpt-args'].split(' ').filter((a) => a !== '')
 
 function runDepth(photos: string, model: string, workers: string, threads: string): Promise<RunResult> {
   const out = mkdtempSync(join(tmpdir(), 'dpt-bench-out-'))
   return new Promise((resolve, reject) => {
-    const args = [join(repoRoot, 'bin', 'run.js'), 'depth', photos, '-o', out, '--model', model, '--workers', workers, '--threads', threads, '--json']
+    const args = [join(repoRoot, 'bin', 'run.js'), 'depth', photos, '-o', out, '--model', model, '--workers', workers, '--threads', threads, '--json', ...extraArgs]
     const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit']})
     let stdout = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
       graphOptimizationLevel: 'all',
       memArena: true,
       memPattern: true,
-      spin: false,
+      spin: process.env.DPT_SPIN === '1',
     })
     const bareRate = (bareMs.length / bareMs.reduce((a, b) => a + b, 0)) * 1000 * Number(values.workers)
     const e2eRate = e2e.timing.imagesPerSecond

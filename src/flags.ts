@@ -96,6 +96,6 @@ export function runSettings(inputs: readonly string[], flags: RunFlagValues): Ru
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     pipelineNice: flags['pipeline-nice'],
-    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
+    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: process.env.DPT_SPIN === '1'},
   }
 }
