@@ -15,11 +15,11 @@
  * Prints figures and a hash of each label map (equal hashes: identical labels); asserts nothing.
  */
 import {spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {argmaxUpsampled, naiveArgmaxUpsampled, type SegmentUpsampleMode} from '../src/pipeline/postprocess/segment-argmax.js'
 import {BicubicRowStream, bicubicPlan} from '../src/pipeline/postprocess/upsample.js'
+import {resetPeakRss, rss, settle} from './lib/memory.js'
 
 const CHANNELS = 150
 const [WIDTH, HEIGHT, DST_WIDTH, DST_HEIGHT] = [672, 384, 1920, 1080]
@@ -100,33 +100,6 @@ interface Measurement {
   readonly peakRssMb: number
   readonly heldMb: number
   readonly hash: string
-}
-
-/** Resident set size now and its peak since the last reset, in bytes. */
-function rss(): {now: number; peak: number} {
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8')
-    const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) * 1024
-    return {now: kb('VmRSS'), peak: kb('VmHWM')}
-  } catch {
-    return {now: process.memoryUsage().rss, peak: process.resourceUsage().maxRSS * 1024}
-  }
-}
-
-function resetPeakRss(): void {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5') // Linux: VmHWM := VmRSS
-  } catch {
-    // not Linux: the peak stays getrusage's, since the process started
-  }
-}
-
-async function settle(): Promise<void> {
-  const gc = (globalThis as {gc?: () => void}).gc
-  // Twice, a turn apart: array buffers are released by a task after the collection.
-  gc?.()
-  await new Promise((resolve) => setImmediate(resolve))
-  gc?.()
 }
 
 async function measure(kind: Kind, mode: SegmentUpsampleMode, algorithm: 'naive' | 'lean', runs: number): Promise<Measurement> {
