@@ -1,5 +1,5 @@
 import type {Command} from '@oclif/core'
-import {DptError, ExitCode} from './pipeline/errors.js'
+import {DptError} from './pipeline/errors.js'
 
 /** Prints a DptError as message + remedy (no stack) and exits with its code; anything else is a bug. */
 export function handleRunError(command: Command, error: unknown): never {
@@ -9,5 +9,3 @@ export function handleRunError(command: Command, error: unknown): never {
   }
   throw error
 }
-
-export {ExitCode}

@@ -1,11 +1,11 @@
-import {readFile, realpath, stat} from 'node:fs/promises'
-import {relative, isAbsolute} from 'node:path'
+import {readFile} from 'node:fs/promises'
 import pLimit from 'p-limit'
 import type {ModelCard} from '../model/card.js'
 import {bindCard} from '../model/bind.js'
 import {decodeImage, NotAnImage, type DecodedImage} from './decode.js'
 import {discover, type InputFile} from './discover.js'
 import {DptError, ExitCode, messageOf} from './errors.js'
+import {checkOutputs, display} from './existing-outputs.js'
 import {InferencePool, type InferResult, type PoolInfo} from './pool.js'
 import type {RunSettings} from './settings.js'
 import {percentiles, round, type Percentiles} from './stats.js'
@@ -108,45 +108,6 @@ export interface RunResult {
   }
   readonly images: ImageRecord[]
   readonly exitCode: ExitCode
-}
-
-const display = (cwd: string, path: string): string => {
-  const rel = relative(cwd, path)
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  )
-}
-
-/** Refuses runs that would write over an input or, without --overwrite / --skip-existing, over earlier outputs. */
-async function checkOutputs(files: readonly InputFile[], plan: TaskPlan, settings: RunSettings): Promise<Set<InputFile>> {
-  const inputs = new Set(await Promise.all(files.map((f) => realpath(f.path))))
-  const skip = new Set<InputFile>()
-  const existing: string[] = []
-  for (const file of files) {
-    const outputs = plan.outputPaths(file)
-    const present = await Promise.all(outputs.map(async (o) => ((await exists(o)) ? realpath(o) : undefined)))
-    const clash = present.find((p) => p !== undefined && inputs.has(p))
-    if (clash !== undefined) {
-      throw new DptError(`Refusing to write ${display(settings.cwd, clash)}: it is one of the inputs`, {
-        remedy: 'Choose an output directory (-o) that does not hold the inputs.',
-      })
-    }
-    const found = present.filter((p) => p !== undefined)
-    if (settings.existing === 'skip' && found.length === outputs.length) skip.add(file)
-    else if (settings.existing === 'refuse') existing.push(...found)
-  }
-  if (existing.length > 0) {
-    const shown = existing.slice(0, 3).map((p) => display(settings.cwd, p))
-    throw new DptError(`${existing.length} output file(s) already exist, e.g. ${shown.join(', ')}`, {
-      remedy: 'Pass --skip-existing to resume the run, or --overwrite to replace them.',
-    })
-  }
-  return skip
 }
 
 /**
