@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       graphOptimizationLevel: 'all',
       memArena: true,
       memPattern: true,
-      spin: process.env.DPT_SPIN === '1',
+      spin: false,
     })
     const bareRate = (bareMs.length / bareMs.reduce((a, b) => a + b, 0)) * 1000 * Number(values.workers)
     const e2eRate = e2e.timing.imagesPerSecond

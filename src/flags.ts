@@ -1,6 +1,6 @@
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import type {Shard} from './pipeline/discover.js'
 import {DptError} from './pipeline/errors.js'
 import type {RunSettings} from './pipeline/settings.js'
@@ -8,6 +8,20 @@ import {locateModel, type Dtype} from './model/locate.js'
 
 /** Sharp refuses images over this many pixels before decoding them (decompression bombs). */
 export const DEFAULT_MAX_PIXELS = 100_000_000
+
+/** The variadic input argument of the image commands (they set `strict = false`). */
+export const inputsArg = {inputs: Args.string({required: true, description: 'image files, folders or glob patterns'})}
+
+/** Documented exit codes (README.md), for --help. */
+export const EXIT_CODES_HELP = 'Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 no images found; 130 interrupted.'
+
+/** A comma-separated output list flag of allowed formats. */
+export const formatFlag = (formats: readonly string[], defaultValue: string) =>
+  Flags.string({
+    summary: `Comma-separated outputs: ${formats.join(', ')}.`,
+    default: defaultValue,
+    parse: async (value) => parseList('--format', value, formats),
+  })
 
 /** Flags every image command shares: one definition, reused by depth and segment. */
 export const runFlags = {
@@ -96,6 +110,7 @@ export function runSettings(inputs: readonly string[], flags: RunFlagValues): Ru
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     pipelineNice: flags['pipeline-nice'],
-    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: process.env.DPT_SPIN === '1'},
+    // Spinning intra-op threads starved decoding and writing: -4 % images/s end to end, measured (README).
+    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
   }
 }

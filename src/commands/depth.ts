@@ -1,6 +1,6 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
-import {parseList, runFlags} from '../flags.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/depth/outputs.js'
 import {depthPlan} from '../pipeline/depth/processor.js'
 import type {RunResult} from '../pipeline/run.js'
@@ -11,7 +11,7 @@ export type DepthResult = RunResult
 export default class Depth extends Command {
   static override summary = 'Write a depth map for every image in files, folders (recursive) and globs.'
   static override description = `Images are recognised by content. Outputs mirror each input's path below --output.
-Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 no images found; 130 interrupted.`
+${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> depth ./imgs -o out --model ./models/dpt-hybrid',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
@@ -19,14 +19,10 @@ Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 n
   ]
   static override enableJsonFlag = true
   static override strict = false
-  static override args = {inputs: Args.string({required: true, description: 'image files, folders or glob patterns'})}
+  static override args = inputsArg
   static override flags = {
     ...runFlags,
-    format: Flags.string({
-      summary: `Comma-separated outputs: ${DEPTH_FORMATS.join(', ')}.`,
-      default: 'png16',
-      parse: async (value) => parseList('--format', value, DEPTH_FORMATS),
-    }),
+    format: formatFlag(DEPTH_FORMATS, 'png16'),
     colormap: Flags.option({options: COLORMAPS, default: 'inferno' as const, summary: 'Colormap of the color format.'})(),
     normalize: Flags.option({
       options: ['image', 'global'] as const,

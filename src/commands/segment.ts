@@ -1,6 +1,6 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
-import {parseList, runFlags} from '../flags.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import type {RunResult} from '../pipeline/run.js'
 import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/segment/outputs.js'
 import {segmentPlan} from '../pipeline/segment/processor.js'
@@ -10,21 +10,17 @@ export type SegmentResult = RunResult
 export default class Segment extends Command {
   static override summary = 'Write an ADE20K class map for every image in files, folders (recursive) and globs.'
   static override description = `Logits are upsampled to the image size and argmax-ed exactly as the model's reference does.
-Exit codes: 0 all written; 2 bad usage; 3 some images failed; 4 model error; 5 no images found; 130 interrupted.`
+${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
   ]
   static override enableJsonFlag = true
   static override strict = false
-  static override args = {inputs: Args.string({required: true, description: 'image files, folders or glob patterns'})}
+  static override args = inputsArg
   static override flags = {
     ...runFlags,
-    format: Flags.string({
-      summary: `Comma-separated outputs: ${SEGMENT_FORMATS.join(', ')}.`,
-      default: 'labels,overlay',
-      parse: async (value) => parseList('--format', value, SEGMENT_FORMATS),
-    }),
+    format: formatFlag(SEGMENT_FORMATS, 'labels,overlay'),
     'label-offset': Flags.option({
       options: ['1', '0'] as const,
       default: '1' as const,
