@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 import {bindCard} from '../../src/model/bind.js'
-import type {ModelCard} from '../../src/model/card.js'
 import type {LocatedModel} from '../../src/model/locate.js'
+import {depthCard} from '../helpers/card.js'
 
-const card: ModelCard = {
-  schema: 'dpt-model-card/1',
-  name: 'test',
-  task: 'depth',
-  input: {name: 'pixel_values'},
-  output: {name: 'predicted_depth'},
-  preprocess: {height: 384, width: 384, keepAspect: true, rule: 'minimal', multiple: 32, resize: 'cv2-cubic', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]},
-  upsample: 'bicubic',
-  semantics: 'relative-inverse-depth',
-}
+const card = depthCard
 const model: LocatedModel = {name: 'test', onnxPath: '/m.onnx', dtype: 'fp32', card, cardPath: '/card.json'}
 const input = (shape: (number | string)[], type = 'float32') => [{name: 'pixel_values', type, shape}]
 const output = (shape: (number | string)[]) => [{name: 'predicted_depth', type: 'float32', shape}]

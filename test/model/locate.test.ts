@@ -4,17 +4,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import {locateModel} from '../../src/model/locate.js'
+import {depthCard} from '../helpers/card.js'
 
-const validCard = {
-  schema: 'dpt-model-card/1',
-  name: 'x',
-  task: 'depth',
-  input: {name: 'pixel_values'},
-  output: {name: 'predicted_depth'},
-  preprocess: {height: 384, width: 384, keepAspect: true, rule: 'minimal', multiple: 32, resize: 'cv2-cubic', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]},
-  upsample: 'bicubic',
-  semantics: 'relative-inverse-depth',
-}
+const validCard = {...depthCard, name: 'x'}
 
 function dir(): string {
   return mkdtempSync(join(tmpdir(), 'dpt-locate-'))

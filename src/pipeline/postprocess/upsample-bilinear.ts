@@ -17,20 +17,14 @@
  * takes the channels-last kernel for C = 3 when it runs on one thread, and for channels-last input tensors;
  * the ports' 150 contiguous logits never meet either.
  */
-import {fmaf} from './upsample.js'
+import {fmaf, linearAxisFrom, type LinearAxis} from './upsample.js'
+
+export type {LinearAxis}
 
 const f32 = Math.fround
 
 /** Which PyTorch CPU kernel computes a bilinear resize to this output size. */
 export type BilinearKernel = 'generic' | 'channels-last'
-
-/** Two taps per output position: indices (index0 ≤ index1) and float32 weights. */
-export interface LinearAxis {
-  readonly index0: Int32Array
-  readonly index1: Int32Array
-  readonly lambda0: Float32Array
-  readonly lambda1: Float32Array
-}
 
 /** Precomputed taps of a bilinear (align_corners=False) resize from srcWidth×srcHeight to dstWidth×dstHeight. */
 export interface BilinearPlan {
@@ -43,30 +37,14 @@ export interface BilinearPlan {
   readonly rows: LinearAxis
 }
 
-/** PyTorch `compute_source_index_and_lambda`, align_corners=False. */
+/** align_corners=False: source coordinate scale · (d + 0.5) − 0.5, clamped below at 0. */
 function linearAxis(srcSize: number, dstSize: number, contracted: boolean): LinearAxis {
-  const index0 = new Int32Array(dstSize)
-  const index1 = new Int32Array(dstSize)
-  const lambda0 = new Float32Array(dstSize)
-  const lambda1 = new Float32Array(dstSize)
   const scale = f32(srcSize / dstSize)
-  for (let d = 0; d < dstSize; d++) {
-    if (srcSize === dstSize) {
-      index0[d] = index1[d] = d
-      lambda0[d] = 1
-      continue
-    }
+  return linearAxisFrom(srcSize, dstSize, (d) => {
     const centre = f32(d + 0.5)
     const coord = contracted ? fmaf(scale, centre, -0.5) : f32(f32(scale * centre) - 0.5)
-    const real = coord < 0 ? 0 : coord
-    const i = Math.min(Math.floor(real), srcSize - 1)
-    const l1 = Math.min(Math.max(f32(real - i), 0), 1)
-    index0[d] = i
-    index1[d] = i < srcSize - 1 ? i + 1 : i
-    lambda1[d] = l1
-    lambda0[d] = f32(1 - l1)
-  }
-  return {index0, index1, lambda0, lambda1}
+    return coord < 0 ? 0 : coord
+  })
 }
 
 export function bilinearPlan(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): BilinearPlan {

@@ -238,27 +238,30 @@ export function upsampleBicubic(
   return out
 }
 
-interface LinearAxis {
+/** Per output index along one axis: the two source taps and their float32 weights (PyTorch's lambdas). */
+export interface LinearAxis {
   readonly index0: Int32Array
   readonly index1: Int32Array
   readonly lambda0: Float32Array
   readonly lambda1: Float32Array
 }
 
-/** PyTorch `compute_source_index_and_lambda` with align_corners=True. */
-function linearAxisAlignCorners(srcSize: number, dstSize: number): LinearAxis {
+/**
+ * PyTorch `compute_source_index_and_lambda` given the source coordinate of each output index (which is where
+ * align_corners True and False differ): taps clamped to the edge, lambda1 = coordinate − index in [0, 1].
+ */
+export function linearAxisFrom(srcSize: number, dstSize: number, coordinate: (d: number) => number): LinearAxis {
   const index0 = new Int32Array(dstSize)
   const index1 = new Int32Array(dstSize)
   const lambda0 = new Float32Array(dstSize)
   const lambda1 = new Float32Array(dstSize)
-  const scale = dstSize > 1 ? f32((srcSize - 1) / (dstSize - 1)) : 0
   for (let d = 0; d < dstSize; d++) {
     if (srcSize === dstSize) {
       index0[d] = index1[d] = d
       lambda0[d] = 1
       continue
     }
-    const real = f32(scale * d)
+    const real = coordinate(d)
     const i = Math.min(Math.floor(real), srcSize - 1)
     const l1 = Math.min(Math.max(f32(real - i), 0), 1)
     index0[d] = i
@@ -267,6 +270,12 @@ function linearAxisAlignCorners(srcSize: number, dstSize: number): LinearAxis {
     lambda0[d] = f32(1 - l1)
   }
   return {index0, index1, lambda0, lambda1}
+}
+
+/** align_corners=True: source coordinate scale · d with scale = (src − 1) / (dst − 1) in float32. */
+function linearAxisAlignCorners(srcSize: number, dstSize: number): LinearAxis {
+  const scale = dstSize > 1 ? f32((srcSize - 1) / (dstSize - 1)) : 0
+  return linearAxisFrom(srcSize, dstSize, (d) => f32(scale * d))
 }
 
 /** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bilinear', align_corners=True)` of one map. */
