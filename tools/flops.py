@@ -8,6 +8,7 @@ Usage: tools/.venv/bin/python tools/flops.py MODEL.onnx [--height 384 --width 38
 """
 
 import argparse
+import json
 import math
 from collections import defaultdict
 
@@ -89,8 +90,12 @@ def main() -> None:
     parser.add_argument("model")
     parser.add_argument("--height", type=int, default=384)
     parser.add_argument("--width", type=int, default=384)
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON (for test goldens)")
     args = parser.parse_args()
     result = count_flops(args.model, args.height, args.width)
+    if args.json:
+        print(json.dumps({"model": args.model, "width": args.width, "height": args.height, **result}, indent=2, sort_keys=True))
+        return
     parts = ", ".join(f"{op} {v / 1e9:.2f}" for op, v in sorted(result["byOp"].items()))
     print(f"{result['total'] / 1e9:.2f} GFLOPs per {args.width}x{args.height} image ({parts})")
 
