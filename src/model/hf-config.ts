@@ -25,7 +25,7 @@ interface HfConfig {
 /** PIL resample codes as transformers stores them. */
 const RESAMPLE: Record<number, ResizeKernel> = {2: 'pil-bilinear', 3: 'pil-bicubic'}
 
-const taskOf = (architectures: readonly string[]): Task | undefined => {
+export const taskOf = (architectures: readonly string[]): Task | undefined => {
   if (architectures.some((a) => a.endsWith('ForSemanticSegmentation'))) return 'segmentation'
   if (architectures.some((a) => a.endsWith('ForDepthEstimation'))) return 'depth'
   return undefined

@@ -1,0 +1,65 @@
+import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {Args, Command, Flags} from '@oclif/core'
+import {benchInputs, parseSizes} from '../bench/inputs.js'
+import {renderMarkdown, renderTable} from '../bench/render.js'
+import {runBench, type BenchResult} from '../bench/run.js'
+import {handleRunError} from '../command-errors.js'
+import {runFlags, runSettings} from '../flags.js'
+import {taskOf} from '../model/hf-config.js'
+import {DptError, ExitCode} from '../pipeline/errors.js'
+import {progressEvents} from '../ui/progress.js'
+
+const {output: _output, 'skip-existing': _skip, overwrite: _overwrite, 'fail-fast': _failFast, ...modelFlags} = runFlags
+
+export default class Bench extends Command {
+  static override summary = 'Measure a model on the real pipeline: images/s, latency, time per stage, memory, FLOPs.'
+  static override description = `Runs decode → preprocess → inference → postprocess → write (into a scratch folder, removed afterwards)
+over the given images, or over generated photo-like JPEGs at --sizes when none are given, and reports images/s,
+latency p50/p95/p99, the split by stage, peak RSS, FLOPs per image (counted by onnxruntime's profiler at every
+network input size, outside the timing) and the GFLOP/s reached. With $GITHUB_STEP_SUMMARY set, a Markdown
+table is appended to it.`
+  static override examples = [
+    '<%= config.bin %> bench --model ./dpt-hybrid --images 20 --sizes 1920x1080',
+    '<%= config.bin %> bench ./photos --model ./dpt-hybrid --dtype q8 --json > bench.json',
+  ]
+  static override enableJsonFlag = true
+  static override strict = false
+  static override args = {inputs: Args.string({required: false, description: 'image files, folders or globs (default: generated images)'})}
+  static override flags = {
+    ...modelFlags,
+    images: Flags.integer({min: 1, summary: 'How many images [default: 20 generated, or every input].'}),
+    sizes: Flags.string({summary: 'Sizes of generated images, W×H, cycled.', default: '1920x1080'}),
+    task: Flags.option({options: ['depth', 'segmentation'] as const, summary: "The model's task [default: from its card or config.json]."})(),
+    markdown: Flags.string({summary: 'Also write the Markdown summary to this file.'}),
+  }
+
+  async run(): Promise<BenchResult> {
+    const {argv, flags} = await this.parse(Bench)
+    const json = this.jsonEnabled()
+    const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
+    const scratch = mkdtempSync(join(tmpdir(), 'dpt-bench-'))
+    try {
+      const inputs = await benchInputs(argv as string[], {count: flags.images, sizes: parseSizes(flags.sizes), scratch, cwd: process.cwd()})
+      const run = runSettings(inputs.files, {...flags, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false})
+      const task = flags.task ?? run.model.card?.task ?? taskOf((run.model.hf?.config['architectures'] as string[] | undefined) ?? [])
+      if (task === undefined) {
+        throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {exitCode: ExitCode.model, remedy: 'Pass --task depth or --task segmentation.'})
+      }
+      const result = await runBench({run, task, source: inputs.source}, ui)
+      ui.stop()
+      const markdown = renderMarkdown(result)
+      if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown + '\n')
+      if (flags.markdown !== undefined) writeFileSync(flags.markdown, markdown + '\n')
+      if (!json) this.log(renderTable(result))
+      process.exitCode = result.exitCode
+      return result
+    } catch (error) {
+      ui.stop()
+      return handleRunError(this, error)
+    } finally {
+      rmSync(scratch, {recursive: true, force: true})
+    }
+  }
+}
