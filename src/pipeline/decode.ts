@@ -10,6 +10,9 @@ export interface DecodedImage {
   readonly format: string
 }
 
+/** What finishing an image needs of it when its pixels are not kept: size and kind. */
+export type ImageInfo = Omit<DecodedImage, 'pixels'> & {readonly pixels?: DecodedImage['pixels']}
+
 /** The file is not an image sharp can read, and its name does not claim it is one: skipped, not failed. */
 export class NotAnImage extends Error {
   constructor(path: string) {

@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 import pLimit from 'p-limit'
 import type {ModelCard} from '../model/card.js'
 import {bindCard} from '../model/bind.js'
-import {decodeImage, NotAnImage, type DecodedImage} from './decode.js'
+import {decodeImage, NotAnImage, type DecodedImage, type ImageInfo} from './decode.js'
 import {discover, type InputFile} from './discover.js'
 import {DptError, ExitCode, messageOf} from './errors.js'
 import {checkOutputs, display} from './existing-outputs.js'
@@ -50,9 +50,14 @@ export interface Prepared {
 
 /** What a task (depth, segmentation) does with an image around inference. */
 export interface Processor {
+  /**
+   * finish needs the decoded pixels (overlays). Otherwise they are dropped right after prepare, so that an image
+   * waiting for or in inference holds only its network tensor (a 12-megapixel photo's pixels are 36 MB).
+   */
+  readonly keepsPixels: boolean
   prepare(image: DecodedImage): Prepared
-  /** Post-processes and writes; returns the written paths. */
-  finish(file: InputFile, image: DecodedImage, result: InferResult, ms: StageMs): Promise<string[]>
+  /** Post-processes and writes; returns the written paths. `image.pixels` is there when keepsPixels. */
+  finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]>
   /** Runs once after the last image unless the run was interrupted (global normalisation's second pass). */
   complete?(): Promise<void>
   /** Always runs last, also after an interruption: removes the processor's scratch files. */
@@ -174,10 +179,13 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
       try {
         const data = await readFile(file.path)
         const t1 = performance.now()
-        const image = await decodeImage(file.path, data, settings.maxPixels)
+        const decoded = await decodeImage(file.path, data, settings.maxPixels)
         const t2 = performance.now()
-        const prepared = active.prepare(image)
+        const prepared = active.prepare(decoded)
         const t3 = performance.now()
+        // From here on only what finish needs stays referenced (see Processor.keepsPixels).
+        const {pixels, ...info} = decoded
+        const image: ImageInfo = active.keepsPixels ? decoded : info
         const result = await pool.infer(card.input.name, card.output.name, prepared.tensor, prepared.dims)
         Object.assign(ms, {read: t1 - t0, decode: t2 - t1, preprocess: t3 - t2, queue: result.queueMs, infer: result.runMs})
         if (stopped && interrupted) throw new Error('interrupted')

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
@@ -13,10 +13,12 @@ test('dpt bench on generated images: every figure of the report, FLOPs per netwo
   const root = mkdtempSync(join(tmpdir(), 'dpt-bench-test-'))
   const summary = join(root, 'summary.md')
   writeFileSync(summary, '# earlier step\n')
-  const before = readdirSync(tmpdir()).filter((f) => f.startsWith('dpt-bench-')).length
+  // Its own TMPDIR, so that the scratch folder's removal is checked without racing other processes.
+  const scratchParent = join(root, 'tmp')
+  mkdirSync(scratchParent)
   const r = await runCli(
     ['bench', '--model', fixture('models', 'dpt-hybrid-tiny'), '--images', '3', '--sizes', '640x480,300x200', '--threads', '1', '--markdown', join(root, 'b.md'), '--json'],
-    {env: {GITHUB_STEP_SUMMARY: summary}},
+    {env: {GITHUB_STEP_SUMMARY: summary, TMPDIR: scratchParent}},
   )
   assert.equal(r.code, 0, r.stderr)
   const result = JSON.parse(r.stdout) as BenchResult
@@ -47,7 +49,7 @@ test('dpt bench on generated images: every figure of the report, FLOPs per netwo
   assert.match(markdown, /\| images\/s \| [\d.]+ \|/)
   assert.equal(readFileSync(join(root, 'b.md'), 'utf8'), markdown.slice('# earlier step\n'.length))
   // the scratch folder (generated images, outputs) is gone
-  assert.equal(readdirSync(tmpdir()).filter((f) => f.startsWith('dpt-bench-')).length, before)
+  assert.deepEqual(readdirSync(scratchParent).filter((f) => f.startsWith('dpt-')), [])
 })
 
 test('dpt bench on a folder: the first N sorted images, segmentation told from the card, human table on stdout', async () => {

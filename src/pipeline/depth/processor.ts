@@ -1,7 +1,7 @@
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {ModelCard} from '../../model/card.js'
-import type {DecodedImage} from '../decode.js'
+import type {DecodedImage, ImageInfo} from '../decode.js'
 import type {InputFile} from '../discover.js'
 import {DptError, ExitCode} from '../errors.js'
 import {upsampleBicubic, upsampleBilinearAlignCorners} from '../postprocess/upsample.js'
@@ -41,7 +41,7 @@ function depthMap(result: InferResult): {data: Float32Array; width: number; heig
 }
 
 /** Back to the original size, as the model's reference does (REFERENCE §3). */
-function upsample(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: DecodedImage): Float32Array {
+function upsample(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: ImageInfo): Float32Array {
   if (card.upsample === 'bilinear-align-corners') return upsampleBilinearAlignCorners(map.data, map.width, map.height, image.width, image.height)
   return upsampleBicubic(map.data, map.width, map.height, image.width, image.height)
 }
@@ -78,11 +78,13 @@ class DepthProcessor implements Processor {
     this.spillDir = join(options.outDir, `.dpt-spill-${process.pid}`)
   }
 
+  readonly keepsPixels = false
+
   prepare(image: DecodedImage) {
     return prepareInput(image, this.card.preprocess)
   }
 
-  async finish(file: InputFile, image: DecodedImage, result: InferResult, ms: StageMs): Promise<string[]> {
+  async finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]> {
     const t0 = performance.now()
     const depth = upsample(this.card, depthMap(result), image)
     const t1 = performance.now()

@@ -1,5 +1,5 @@
 import type {ModelCard} from '../../model/card.js'
-import type {DecodedImage} from '../decode.js'
+import type {DecodedImage, ImageInfo} from '../decode.js'
 import type {InputFile} from '../discover.js'
 import {DptError, ExitCode} from '../errors.js'
 import type {InferResult} from '../pool.js'
@@ -45,13 +45,18 @@ class SegmentProcessor implements Processor {
     private readonly labels: readonly string[],
     private readonly options: SegmentOptions,
     private readonly path: (file: InputFile, format: SegmentFormat) => string,
-  ) {}
+  ) {
+    this.keepsPixels = options.formats.includes('overlay')
+  }
+
+  /** Only overlays read the image's pixels. */
+  readonly keepsPixels: boolean
 
   prepare(image: DecodedImage) {
     return prepareInput(image, this.card.preprocess)
   }
 
-  async finish(file: InputFile, image: DecodedImage, result: InferResult, ms: StageMs): Promise<string[]> {
+  async finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]> {
     const [, channels, height, width] = result.dims
     if (result.dims.length !== 4 || channels !== this.labels.length || height === undefined || width === undefined) {
       throw new Error(`unexpected logits shape [${result.dims.join(', ')}] for ${this.labels.length} classes`)
@@ -78,7 +83,8 @@ class SegmentProcessor implements Processor {
           bytes = await encodePngRgb(coloured(), image.width, image.height)
           break
         case 'overlay':
-          bytes = await encodePngRgba(overlay(image, coloured(), this.options.alpha), image.width, image.height)
+          if (image.pixels === undefined) throw new Error('overlay: the decoded pixels were not kept')
+          bytes = await encodePngRgba(overlay({...image, pixels: image.pixels}, coloured(), this.options.alpha), image.width, image.height)
           break
         case 'json': {
           const classes = classShares(indices, this.labels, this.options.labelOffset)
