@@ -5,16 +5,15 @@
  * full-size random-weight models and mixed-size 1080p-and-larger JPEGs; latency percentiles and peak RSS, and
  * peak RSS of a longer run to show memory stays flat. Prints figures; asserts nothing.
  */
-import {spawn} from 'node:child_process'
-import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
-import {availableParallelism, tmpdir} from 'node:os'
+import {readdirSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import type {RunResult} from '../src/pipeline/run.js'
 import {percentile} from '../src/pipeline/stats.js'
 import {bareSessionRun} from './lib/bare.js'
+import {runDptDepth} from './lib/dpt-cli.js'
 import {ensureBenchModel} from './lib/models.js'
-import {repoRoot} from './lib/paths.js'
 import {ensurePhotos} from './lib/photos.js'
 
 const {values} = parseArgs({
@@ -32,21 +31,8 @@ const {values} = parseArgs({
 })
 const extraArgs = values['dpt-args'].split(' ').filter((a) => a !== '')
 
-function runDepth(photos: string, model: string, workers: string, threads: string): Promise<RunResult> {
-  const out = mkdtempSync(join(tmpdir(), 'dpt-bench-out-'))
-  return new Promise((resolve, reject) => {
-    const args = [join(repoRoot, 'bin', 'run.js'), 'depth', photos, '-o', out, '--model', model, '--workers', workers, '--threads', threads, '--json', ...extraArgs]
-    const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit']})
-    let stdout = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      rmSync(out, {recursive: true, force: true})
-      if (code !== 0) reject(new Error(`dpt depth exited ${code}`))
-      else resolve(JSON.parse(stdout) as RunResult)
-    })
-  })
-}
+const runDepth = (photos: string, model: string, workers: string, threads: string): Promise<RunResult> =>
+  runDptDepth(photos, model, {workers, threads, args: extraArgs})
 
 const fmt = (n: number, digits = 3): string => n.toFixed(digits)
 

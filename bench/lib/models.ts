@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {benchCache, repoRoot} from './paths.js'
 
-const venvPython = (): string => join(process.env.DPT_TOOLS_VENV ?? join(repoRoot, 'tools', '.venv'), 'bin', 'python')
+export const venvPython = (): string => join(process.env.DPT_TOOLS_VENV ?? join(repoRoot, 'tools', '.venv'), 'bin', 'python')
 
 /**
  * A full-size random-weight model folder for benchmarks (speed does not depend on weight values), exported once
