@@ -46,10 +46,12 @@ export function ensureTransformersJs(): TjsInstall {
     writeFileSync(join(peersDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
     writeFileSync(join(peersDir, '.npmrc'), 'onnxruntime-node-install=skip\n')
     console.error(`Installing @huggingface/transformers@${TRANSFORMERS_JS_VERSION} (onnxruntime-node ${ort}) into ${peersDir}…`)
-    const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund'], {
+    // Under `npm run`, npm_config_local_prefix etc. name dpt's own folder; the nested install must not see them.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_(config_(local_)?prefix|package_|lifecycle_)/i.test(key)))
+    const npm = spawnSync('npm', ['install', '--prefix', peersDir, '--no-audit', '--no-fund'], {
       cwd: peersDir,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: {...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip'},
+      env: {...env, ONNXRUNTIME_NODE_INSTALL: 'skip'},
     })
     if (npm.status !== 0) throw new Error(`npm install in ${peersDir} failed`)
   }
