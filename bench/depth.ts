@@ -5,14 +5,14 @@
  * full-size random-weight models and mixed-size 1080p-and-larger JPEGs; latency percentiles and peak RSS, and
  * peak RSS of a longer run to show memory stays flat. Prints figures; asserts nothing.
  */
-import {mkdtempSync, readdirSync, rmSync} from 'node:fs'
-import {availableParallelism, tmpdir} from 'node:os'
+import {readdirSync} from 'node:fs'
+import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import type {RunResult} from '../src/pipeline/run.js'
 import {percentile} from '../src/pipeline/stats.js'
 import {bareSessionRun} from './lib/bare.js'
-import {runDptJson} from './lib/cli.js'
+import {runDptDepth} from './lib/dpt-cli.js'
 import {ensureBenchModel} from './lib/models.js'
 import {ensurePhotos} from './lib/photos.js'
 
@@ -31,14 +31,8 @@ const {values} = parseArgs({
 })
 const extraArgs = values['dpt-args'].split(' ').filter((a) => a !== '')
 
-async function runDepth(photos: string, model: string, workers: string, threads: string): Promise<RunResult> {
-  const out = mkdtempSync(join(tmpdir(), 'dpt-bench-out-'))
-  try {
-    return await runDptJson<RunResult>(['depth', photos, '-o', out, '--model', model, '--workers', workers, '--threads', threads, ...extraArgs])
-  } finally {
-    rmSync(out, {recursive: true, force: true})
-  }
-}
+const runDepth = (photos: string, model: string, workers: string, threads: string): Promise<RunResult> =>
+  runDptDepth(photos, model, {workers, threads, args: extraArgs})
 
 const fmt = (n: number, digits = 3): string => n.toFixed(digits)
 

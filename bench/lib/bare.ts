@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises'
 import * as ort from 'onnxruntime-node'
-import {locateModel} from '../../src/model/locate.js'
+import {locateModel, type Dtype} from '../../src/model/locate.js'
 import {decodeImage} from '../../src/pipeline/decode.js'
 import {prepareInput} from '../../src/pipeline/preprocess/prepare.js'
 import {sessionOptions} from '../../src/pipeline/session-options.js'
@@ -10,8 +10,13 @@ import type {WorkerInit} from '../../src/pipeline/worker-protocol.js'
  * session.run alone, on the tensors the pipeline would feed, with the pipeline's session options and threads:
  * the ceiling the end-to-end run is measured against. Tensors are prepared before timing starts.
  */
-export async function bareSessionRun(modelDir: string, files: readonly string[], init: Omit<WorkerInit, 'modelPath'>): Promise<number[]> {
-  const model = locateModel(modelDir, {dtype: 'fp32'})
+export async function bareSessionRun(
+  modelDir: string,
+  files: readonly string[],
+  init: Omit<WorkerInit, 'modelPath'>,
+  dtype: Dtype = 'fp32',
+): Promise<number[]> {
+  const model = locateModel(modelDir, {dtype})
   if (model.card === undefined) throw new Error(`${modelDir} has no dpt-card.json`)
   const card = model.card
   const session = await ort.InferenceSession.create(model.onnxPath, sessionOptions(init))

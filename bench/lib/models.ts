@@ -3,16 +3,16 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {benchCache, repoRoot} from './paths.js'
 
+export const venvPython = (): string => join(process.env.DPT_TOOLS_VENV ?? join(repoRoot, 'tools', '.venv'), 'bin', 'python')
 
 /** Runs a tools/ script with the Python tooling, setting the virtualenv up first when it is missing. */
 function runTool(script: string, args: readonly string[]): void {
-  const python = join(process.env.DPT_TOOLS_VENV ?? join(repoRoot, 'tools', '.venv'), 'bin', 'python')
-  if (!existsSync(python)) {
+  if (!existsSync(venvPython())) {
     console.error('Setting up the Python tooling (tools/setup-venv.sh) for benchmark models…')
     const setup = spawnSync('bash', [join(repoRoot, 'tools', 'setup-venv.sh')], {stdio: 'inherit'})
     if (setup.status !== 0) throw new Error('tools/setup-venv.sh failed')
   }
-  const run = spawnSync(python, [join(repoRoot, 'tools', script), ...args], {stdio: 'inherit'})
+  const run = spawnSync(venvPython(), [join(repoRoot, 'tools', script), ...args], {stdio: 'inherit'})
   if (run.status !== 0) throw new Error(`tools/${script} ${args.join(' ')} failed`)
 }
 

@@ -4,7 +4,7 @@ import sharp from 'sharp'
 import {benchCache, repoRoot} from './paths.js'
 
 /** 1080p and larger, landscape and portrait: the sizes cameras and phones write. */
-const SIZES: readonly [number, number][] = [
+export const MIXED_SIZES: readonly [number, number][] = [
   [1920, 1080],
   [2560, 1440],
   [1080, 1920],
@@ -14,18 +14,20 @@ const SIZES: readonly [number, number][] = [
 ]
 
 /**
- * N photo-like JPEGs of mixed sizes, made from the committed CC0 photographs (scaled, cropped, flipped, with
- * sensor-like grain so the JPEG entropy is that of a photograph), cached between runs.
+ * N photo-like JPEGs, made from the committed CC0 photographs (scaled, cropped, flipped, with sensor-like grain
+ * so the JPEG entropy is that of a photograph), cached between runs. Sizes cycle through `sizes`: by default the
+ * 1080p-to-12-MP mix (folder photos-N); any other list gets its own folder (photos-1920x1080-N).
  */
-export async function ensurePhotos(count: number): Promise<string> {
-  const dir = join(benchCache, `photos-${count}`)
+export async function ensurePhotos(count: number, sizes: readonly [number, number][] = MIXED_SIZES): Promise<string> {
+  const name = sizes === MIXED_SIZES ? `photos-${count}` : `photos-${sizes.map(([w, h]) => `${w}x${h}`).join('-')}-${count}`
+  const dir = join(benchCache, name)
   if (existsSync(dir) && readdirSync(dir).length === count) return dir
   mkdirSync(dir, {recursive: true})
   const sourcesDir = join(repoRoot, 'test', 'fixtures', 'images')
   const sources = readdirSync(sourcesDir).filter((f) => /^(astronaut|chelsea|coffee)-.*\.png$/.test(f)).map((f) => join(sourcesDir, f))
   if (sources.length === 0) throw new Error(`no source photographs in ${sourcesDir}`)
   for (let i = 0; i < count; i++) {
-    const [width, height] = SIZES[i % SIZES.length]!
+    const [width, height] = sizes[i % sizes.length]!
     const source = sources[i % sources.length]!
     const grain = Buffer.alloc(width * height)
     let seed = 1 + i
