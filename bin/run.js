@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+import {fileURLToPath} from 'node:url'
+import {isGlibc, respawn, shouldRespawn} from '../dist/src/process/respawn.js'
 
-await execute({dir: import.meta.url})
+const args = process.argv.slice(2)
+if (shouldRespawn(process.platform, process.env, args, isGlibc)) {
+  respawn(fileURLToPath(import.meta.url), args)
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url})
+}
