@@ -6,7 +6,8 @@ const T3 = 1.25 ** 3
 
 /**
  * The error metrics over matched valid pixels (pred and gt in depth units, both > 0), following BTS
- * `compute_errors` (utils/eval_with_pngs.py) with float64 sums: δ_k counts strict `max(g/p, p/g) < 1.25^k`,
+ * `compute_errors` (utils/eval_with_pngs.py) with float64 sums: δ_k counts strict `max(g/p, p/g) < 1.25^k` on
+ * the float32 ratio as the reference's float32 arrays compute it,
  * δ>1.25 strict `> 1.25`. Two SILog definitions, named apart: BTS/Marigold 100·sqrt(E[d²] − E[d]²) and the
  * Depth Anything metric eval sqrt(E[d²] − 0.5·E[d]²), d = ln p − ln g.
  */
@@ -25,7 +26,11 @@ export function depthErrors(pred: Float64Array, gt: Float64Array): DepthMetrics 
   for (let i = 0; i < n; i++) {
     const p = pred[i]!
     const g = gt[i]!
-    const ratio = Math.max(g / p, p / g)
+    // The reference divides float32 arrays: a float32 ratio decides the δ thresholds (1/0.8f is exactly 1.25
+    // there, 1.2499999813… in float64). fround of the float64 quotient of float32 values is that quotient.
+    const p32 = Math.fround(p)
+    const g32 = Math.fround(g)
+    const ratio = Math.max(Math.fround(g32 / p32), Math.fround(p32 / g32))
     if (ratio < T1) d1++
     if (ratio < T2) d2++
     if (ratio < T3) d3++
@@ -54,6 +59,6 @@ export function depthErrors(pred: Float64Array, gt: Float64Array): DepthMetrics 
     delta1: d1 / n,
     delta2: d2 / n,
     delta3: d3 / n,
-    deltaAbove125Pct: (100 * above) / n,
+    deltaAbove125Pct: 100 * (above / n),
   }
 }
