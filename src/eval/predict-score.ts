@@ -1,11 +1,9 @@
 import {messageOf} from '../pipeline/errors.js'
 import type {EvalDataset, EvalSample, ImageSize} from './datasets/dataset.js'
 import {scoreDepthImage} from './metrics/depth-image.js'
-import {labelsForProtocol, SegmentCounts} from './metrics/segment-counts.js'
-import {segmentMetrics} from './metrics/segment-metrics.js'
+import {SegmentCounts} from './metrics/segment-counts.js'
+import {scoreSegmentImage} from './metrics/segment-image.js'
 import type {DepthImageRecord, DepthPrediction, DepthProtocol, ImageRecord, ImageStatus, SegmentImageRecord, SegmentProtocol} from './types.js'
-
-const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v)
 
 /**
  * Scores images one at a time against their ground truth and keeps only what the report needs: one small
@@ -62,17 +60,14 @@ export class Scorer {
       if (gt.width !== size.width || gt.height !== size.height) {
         throw new Error(`prediction is ${size.width}×${size.height} but the label map is ${gt.width}×${gt.height}`)
       }
-      const image = new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
-      image.add(classes, labelsForProtocol(gt.labels, protocol))
-      this.counts.merge(image)
-      const pixels = image.label.reduce((s, v) => s + v, 0)
-      const {metrics} = segmentMetrics(image, this.dataset.classNames)
+      const score = scoreSegmentImage(classes, gt.labels, protocol)
+      this.counts.merge(score.counts)
       const record: SegmentImageRecord = {
         id: sample.id,
-        status: pixels === 0 ? 'no-valid-pixels' : 'scored',
-        pixels,
-        pixAcc: orNull(metrics.pixAcc),
-        mIoU: orNull(metrics.mIoU),
+        status: score.pixels === 0 ? 'no-valid-pixels' : 'scored',
+        pixels: score.pixels,
+        pixAcc: score.pixAcc,
+        mIoU: score.mIoU,
       }
       this.records.push(record)
       return record.status
