@@ -215,11 +215,11 @@ export interface ShardInfo {
   readonly count: number
 }
 
-export const REPORT_SCHEMA = 'dpt-eval-report'
-export const REPORT_VERSION = 1
+export const REPORT_SCHEMA = 'dpt-eval-report' as const
+export const REPORT_VERSION = 1 as const
 
 /**
- * The versioned report (JSON schema: src/eval/report/report.schema.json). metrics: depth → DepthMetrics means
+ * The versioned report (JSON schema: models/eval-report.schema.json). metrics: depth → DepthMetrics means
  * over scored images sorted by id; segment → SegmentMetrics from the dataset counts. A partial report
  * (from --shard) carries `partial` with the raw accumulators; `mergeReports(parts)` turns parts into exactly
  * the report a single run would have written.
