@@ -8,7 +8,8 @@ import type {FolderGtFormat} from './datasets/folder.js'
 import type {PredictionOrigin} from './predict-run.js'
 import {resolveDepthProtocol, defaultSegmentProtocol, type DepthDataset as ProtocolDataset} from './protocol.js'
 import {parseEvalShard} from './flags.js'
-import type {DepthAlignment, DepthCrop, DepthProtocol, PredictionKind, SegmentProtocol} from './types.js'
+import {parseGate, parseMaxRegression} from './report/index.js'
+import type {DepthAlignment, DepthCrop, DepthProtocol, Gate, PredictionKind, SegmentProtocol} from './types.js'
 
 /** The raw values of `dpt eval`'s flags (src/eval/flags.ts). */
 export interface EvalFlagValues {
@@ -56,10 +57,22 @@ export interface ReportTargets {
   readonly stepSummary: string | undefined
 }
 
+/** Gates parsed at the boundary, so a misspelt metric fails before the model runs. */
 export interface GateSettings {
-  readonly failIf: readonly string[]
+  readonly gates: readonly Gate[]
+  /** --baseline path, for the --max-regression gates. */
   readonly baseline: string | undefined
-  readonly maxRegression: readonly string[]
+}
+
+/** --fail-if and --max-regression flags → gates (shared by `dpt eval` and `dpt eval merge`). */
+export function gateSettings(flags: {'fail-if': string[] | undefined; baseline: string | undefined; 'max-regression': string[] | undefined}): GateSettings {
+  const gates: Gate[] = [...(flags['fail-if'] ?? []).map(parseGate), ...(flags['max-regression'] ?? []).map(parseMaxRegression)]
+  return {gates, baseline: flags.baseline}
+}
+
+/** Where the report goes, from flags and the environment (GitHub Actions' $GITHUB_STEP_SUMMARY). */
+export function reportTargets(flags: {report: string | undefined; csv: string | undefined}, env: NodeJS.ProcessEnv): ReportTargets {
+  return {report: flags.report, csv: flags.csv, stepSummary: env.GITHUB_STEP_SUMMARY === '' ? undefined : env.GITHUB_STEP_SUMMARY}
 }
 
 /** Everything `dpt eval` needs, normalised once from flags and environment. */
@@ -93,6 +106,9 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
   }
   const misplaced = (segment ? DEPTH_ONLY : SEGMENT_ONLY).filter((f) => flags[f] !== undefined && flags[f] !== false)
   if (misplaced.length > 0) refuse(`--${misplaced.join(', --')} do${misplaced.length === 1 ? 'es' : ''} not apply to ${segment ? 'segmentation' : 'depth'}`, 'See dpt eval --help (PROTOCOL flags).')
+  if (flags.shard !== undefined && ((flags['fail-if'] ?? []).length > 0 || flags.baseline !== undefined)) {
+    refuse('Gates apply to the whole dataset, not to one shard', 'Gate the merged report: dpt eval merge parts/*.json --fail-if … / --baseline ….')
+  }
   if (flags.model === undefined && flags.predictions === undefined) refuse('dpt eval needs --model (run a model) or --predictions DIR (score saved outputs)', 'e.g. --model ./dpt-hybrid or --predictions out/')
 
   const origin: PredictionOrigin =
@@ -129,7 +145,7 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
     origin,
     depthProtocol: (kind) => resolveDepthProtocol(depthDataset, kind, overrides),
     segmentProtocol: (numClasses) => ({...defaultSegmentProtocol(numClasses), ...segmentOverrides}),
-    targets: {report: flags.report, csv: flags.csv, stepSummary: env.GITHUB_STEP_SUMMARY === '' ? undefined : env.GITHUB_STEP_SUMMARY},
-    gates: {failIf: flags['fail-if'] ?? [], baseline: flags.baseline, maxRegression: flags['max-regression'] ?? []},
+    targets: reportTargets(flags, env),
+    gates: gateSettings(flags),
   }
 }
