@@ -69,7 +69,7 @@ function thresholdResult(gate: ThresholdGate, info: MetricInfo, value: number | 
   const base = {gate: gate.source, kind: gate.kind, metric: info.name, value, threshold: gate.threshold}
   if (value === null) return {...base, passed: false, message: `${info.label} is undefined in this run, so \`${gate.source}\` cannot pass`}
   const hit = compare(value, gate.operator, gate.threshold)
-  const shown = `${info.label} = ${value}`
+  const shown = `${info.label} = ${show(value, gate.threshold)}`
   return {...base, passed: !hit, message: hit ? `${shown} ${gate.operator} ${gate.threshold}: gate failed` : `${shown}, not ${gate.operator} ${gate.threshold}: passed`}
 }
 
@@ -82,7 +82,7 @@ function regressionResult(gate: RegressionGate, info: MetricInfo, value: number 
   if (value === null) return {...base, threshold: limit, passed: false, message: `${info.label} is undefined in this run`}
   const delta = value - old
   const passed = info.better === 'lower' ? value <= limit : value >= limit
-  const moved = `${info.label} ${old} → ${value} (${delta >= 0 ? '+' : ''}${delta}, ${info.better} is better, allowed ${gate.maxDelta})`
+  const moved = `${info.label} ${show(old, limit)} → ${show(value, limit)} (${delta >= 0 ? '+' : ''}${show(delta, gate.maxDelta)}, ${info.better} is better, allowed ${gate.maxDelta})`
   return {...base, threshold: limit, passed, message: passed ? `${moved}: passed` : `${moved}: regression`}
 }
 
@@ -119,6 +119,12 @@ function compare(value: number, op: GateOperator, threshold: number): boolean {
     case '>=':
       return value >= threshold
   }
+}
+
+/** Ten significant digits for people, unless that would print the value equal to the limit it differs from. */
+function show(value: number, limit: number): string {
+  const short = Number(value.toPrecision(10))
+  return short === limit && value !== limit ? String(value) : String(short)
 }
 
 function parseNumber(text: string, source: string): number {

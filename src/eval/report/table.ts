@@ -39,7 +39,7 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
   lines.push(...columns(rows, new Set([1])).map((l) => `  ${l}`))
 
   if (report.perClass !== undefined && options.perClass !== false) {
-    lines.push('', `Per class (${report.perClass.length}; IoU and accuracy in %, — = class absent from labels and predictions)`)
+    lines.push('', `Per class (${report.perClass.length}; IoU and accuracy in %; IoU — = class in neither labels nor predictions, Acc — = class never labelled)`)
     const classRows = [['#', 'class', 'IoU', 'Acc']]
     for (const row of report.perClass) {
       classRows.push([String(row.index), row.name, row.iou === null ? '—' : row.iou.toFixed(2), row.acc === null ? '—' : row.acc.toFixed(2)])
