@@ -24,12 +24,14 @@ export const reportFlags = {
   csv: Flags.string({summary: 'Write one CSV row per image to this file.'}),
   'fail-if': Flags.string({
     multiple: true,
+    multipleNonGreedy: true,
     summary: 'Fail (exit 6) when a metric crosses a threshold, e.g. "mIoU<47.5" or "absRel>0.1" (repeatable; < <= > >=).',
     helpGroup: 'GATES',
   }),
   baseline: Flags.string({summary: 'An earlier report to compare with (--max-regression).', helpGroup: 'GATES', dependsOn: ['max-regression']}),
   'max-regression': Flags.string({
     multiple: true,
+    multipleNonGreedy: true,
     summary: 'Fail (exit 6) when METRIC got worse than --baseline by more than DELTA, e.g. mIoU=0.5 (repeatable).',
     helpGroup: 'GATES',
     dependsOn: ['baseline'],

@@ -1,3 +1,4 @@
+import {resolve} from 'node:path'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import type {RunEvents} from '../pipeline/run.js'
 import {openDataset} from './datasets/index.js'
@@ -28,7 +29,7 @@ function exitCodeOf(report: EvalReport, gates: GateOutcome): ExitCode {
 }
 
 async function finish(report: EvalReport, gateSettings: GateSettings, targets: ReportTargets, cwd: string): Promise<EvalResult> {
-  const baseline = gateSettings.baseline === undefined ? undefined : await readReport(gateSettings.baseline)
+  const baseline = gateSettings.baseline === undefined ? undefined : await readReport(resolve(cwd, gateSettings.baseline))
   const gates = evaluateGates(report, gateSettings.gates, baseline)
   const written = await writeReportTargets(targets, cwd, {json: reportJson(report), csv: () => renderCsv(report), markdown: () => renderMarkdown(report, gates)})
   return {report, gates, written, exitCode: exitCodeOf(report, gates)}
@@ -38,7 +39,7 @@ async function finish(report: EvalReport, gateSettings: GateSettings, targets: R
 export async function runEval(settings: EvalSettings, events: RunEvents = {}): Promise<EvalResult> {
   const dataset = await openDataset(settings.dataset)
   // Read the baseline before the (long) run: a wrong path should not cost an evaluation.
-  if (settings.gates.baseline !== undefined) await readReport(settings.gates.baseline)
+  if (settings.gates.baseline !== undefined) await readReport(resolve(settings.cwd, settings.gates.baseline))
   const outcome = await evaluate(
     {dataset, shard: settings.shard, origin: settings.origin, cwd: settings.cwd, depthProtocol: settings.depthProtocol, segmentProtocol: settings.segmentProtocol},
     events,
@@ -60,6 +61,6 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
 
 /** dpt eval merge: the partial reports of every shard → the report the single run would have written. */
 export async function runMerge(parts: readonly string[], gates: GateSettings, targets: ReportTargets, cwd: string): Promise<EvalResult> {
-  const reports = await Promise.all(parts.map((p) => readReport(p)))
+  const reports = await Promise.all(parts.map((p) => readReport(resolve(cwd, p))))
   return finish(mergeReports(reports), gates, targets, cwd)
 }
