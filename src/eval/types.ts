@@ -118,11 +118,13 @@ export interface DepthImageScore {
 
 /**
  * Dataset-level segmentation counts as JSON (src/eval/metrics/segment-counts.ts, class `SegmentCounts` with
- * `add(pred, label, protocol)`, `merge(other)`, `toJSON()`, `SegmentCounts.fromJSON(json)`). Arrays of length
- * numClasses; all values are integers held exactly in float64.
+ * `add(pred, label)` on class indices with the ignore index (see `labelsForProtocol` for ADE's
+ * reduce-zero-label), `merge(other)`, `toJSON()`, `SegmentCounts.fromJSON(json)`). Arrays of length numClasses;
+ * all values are integers held exactly in float64. union = predicted + label − intersection.
  */
 export interface SegmentCountsJson {
   readonly numClasses: number
+  readonly ignoreIndex: number
   readonly intersection: readonly number[]
   readonly union: readonly number[]
   readonly predicted: readonly number[]

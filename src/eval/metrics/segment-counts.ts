@@ -60,7 +60,7 @@ export class SegmentCounts {
     return this.predicted.map((p, c) => p + this.label[c]! - this.intersection[c]!)
   }
 
-  toJSON(): SegmentCountsJson & {ignoreIndex: number} {
+  toJSON(): SegmentCountsJson {
     const sum = (a: Float64Array): number => a.reduce((s, v) => s + v, 0)
     return {
       numClasses: this.numClasses,
@@ -74,8 +74,8 @@ export class SegmentCounts {
     }
   }
 
-  static fromJSON(json: SegmentCountsJson & {ignoreIndex?: number}, ignoreIndex = json.ignoreIndex ?? 255): SegmentCounts {
-    const counts = new SegmentCounts(json.numClasses, ignoreIndex)
+  static fromJSON(json: SegmentCountsJson): SegmentCounts {
+    const counts = new SegmentCounts(json.numClasses, json.ignoreIndex)
     const fields = ['intersection', 'predicted', 'label'] as const
     for (const field of fields) {
       const values = json[field]
@@ -83,6 +83,11 @@ export class SegmentCounts {
         throw new DptError(`Segmentation counts: ${field} must hold ${json.numClasses} non-negative integers.`)
       }
       counts[field].set(values)
+    }
+    // The derived fields must agree: a hand-edited or truncated part would otherwise merge silently.
+    const again = counts.toJSON()
+    if (!again.union.every((u, c) => u === json.union[c]) || again.totalLabeled !== json.totalLabeled || again.totalCorrect !== json.totalCorrect) {
+      throw new DptError('Segmentation counts are inconsistent: union or totals do not match the per-class counts.')
     }
     return counts
   }

@@ -101,7 +101,11 @@ describe('labels and per-image scores', () => {
     assert.equal(none.mIoU, null)
   })
   it('rejects malformed counts JSON and mismatched merges', () => {
-    assert.throws(() => SegmentCounts.fromJSON({numClasses: 2, intersection: [1], union: [1, 1], predicted: [1, 1], label: [1, 1], totalLabeled: 2, totalCorrect: 1}), /intersection/)
+    assert.throws(() => SegmentCounts.fromJSON({numClasses: 2, ignoreIndex: 255, intersection: [1], union: [1, 1], predicted: [1, 1], label: [1, 1], totalLabeled: 2, totalCorrect: 1}), /intersection/)
     assert.throws(() => new SegmentCounts(2, 255).merge(new SegmentCounts(3, 255)), /merge/)
+    const good = {numClasses: 2, ignoreIndex: 255, intersection: [1, 0], union: [2, 1], predicted: [2, 0], label: [1, 1], totalLabeled: 2, totalCorrect: 1}
+    assert.deepEqual(SegmentCounts.fromJSON(good).toJSON(), good)
+    assert.throws(() => SegmentCounts.fromJSON({...good, union: [2, 2]}), /inconsistent/)
+    assert.throws(() => SegmentCounts.fromJSON({...good, totalLabeled: 3}), /inconsistent/)
   })
 })
