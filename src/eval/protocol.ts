@@ -33,8 +33,10 @@ const METRIC_CROPS: Record<DepthDataset, readonly DepthCrop[]> = {
 
 /**
  * The reference protocol for a dataset and the kind of prediction: relative (disparity) models get the
- * MiDaS/DPT zero-shot protocol (scale-shift in disparity, cap, no clip, whole frame); metric (depth) models
- * get the BTS protocol (no alignment, clip to the range, Eigen/Garg crop).
+ * MiDaS/DPT zero-shot protocol (scale-shift in disparity, cap, no clip); metric (depth) models get the BTS
+ * protocol (no alignment, clip to the range, Eigen/Garg crop). Whether the zero-shot NYU/KITTI numbers used a
+ * crop is not stated by the DPT paper or the MiDaS evaluation gist as we could read them: the default is the
+ * whole frame (valid range only), and `--crop eigen|garg` reproduces the cropped variants.
  */
 export function defaultDepthProtocol(dataset: DepthDataset, kind: PredictionKind): DepthProtocol {
   const range = RANGES[dataset]
