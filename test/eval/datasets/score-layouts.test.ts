@@ -41,7 +41,7 @@ const modelOrigin = (model: string): PredictionOrigin => ({
   }),
 })
 
-async function score(options: Omit<DatasetOptions, 'cwd'>, origin: PredictionOrigin): Promise<EvalOutcome> {
+async function score(options: Omit<DatasetOptions, 'cwd'>, origin: PredictionOrigin, tta: {scales: number[]; flip: boolean} = {scales: [1], flip: false}): Promise<EvalOutcome> {
   const name = options.name
   const dataset = await openDataset({...options, cwd: root})
   return evaluate({
@@ -50,7 +50,7 @@ async function score(options: Omit<DatasetOptions, 'cwd'>, origin: PredictionOri
     origin,
     cwd: root,
     depthProtocol: (kind) => resolveDepthProtocol(name === 'ade20k' ? 'folder' : name, kind),
-    segmentProtocol: (n) => defaultSegmentProtocol(n),
+    segmentProtocol: (n) => ({...defaultSegmentProtocol(n), ...tta}),
   })
 }
 
@@ -134,6 +134,15 @@ describe('ade20k scored with the fixture model', () => {
     assert.deepEqual([...counts.label.slice(0, 4)], [600, 600, 600, 0])
     const records = outcome.scorer.records as SegmentImageRecord[]
     assert.ok(records.filter((r) => r.status === 'scored').every((r) => r.pixels === 900 && r.pixAcc !== null))
+  })
+
+  it('multi-scale + flip runs every view through the scheduler and scores every labelled pixel', async () => {
+    const single = await score({name: 'ade20k', data: 'ade'}, modelOrigin(SEGMENT_MODEL))
+    const tta = await score({name: 'ade20k', data: 'ade'}, modelOrigin(SEGMENT_MODEL), {scales: [0.5, 1], flip: true})
+    assert.deepEqual(statuses(tta), statuses(single))
+    assert.equal(tta.scorer.protocol.task === 'segment' && tta.scorer.protocol.flip, true)
+    assert.equal(tta.scorer.counts!.predicted.reduce((s, v) => s + v, 0), 2 * 30 * 30)
+    assert.deepEqual([...tta.scorer.counts!.label], [...single.scorer.counts!.label])
   })
 
   it('the model run equals scoring its own label PNGs (ids 1..150) in predictions mode', async () => {
