@@ -22,7 +22,7 @@ export function byId<T extends {readonly id: string}>(a: T, b: T): number {
 /**
  * Dataset depth metrics: the mean over scored images of each per-image metric (BTS and MiDaS/DPT average
  * per image, not per pixel). Summed in float64 over the records sorted by id, so a merge of shards gives the
- * single run's numbers bit for bit. null when no image was scored (or a metric is NaN in some image).
+ * single run's numbers bit for bit. null when no image was scored, or when the mean is not finite.
  */
 export function meanDepthMetrics(records: readonly DepthImageRecord[]): Record<DepthMetricName, number | null> {
   const scored = records.filter((r): r is DepthImageRecord & {metrics: DepthMetrics} => r.status === 'scored' && r.metrics !== null)
@@ -34,10 +34,11 @@ export function meanDepthMetrics(records: readonly DepthImageRecord[]): Record<D
       continue
     }
     let sum = 0
-    // A metric read back from JSON may be null (it was NaN): it stays NaN, so the mean is undefined too.
+    // A metric read back from JSON may be null (it was NaN or ±inf, which JSON cannot hold): it stays NaN, and
+    // a non-finite mean is null, so the single run and a merge of its JSON shards agree.
     for (const r of scored) sum += r.metrics[name] ?? Number.NaN
     const mean = sum / scored.length
-    out[name] = Number.isNaN(mean) ? null : mean
+    out[name] = Number.isFinite(mean) ? mean : null
   }
   return out
 }

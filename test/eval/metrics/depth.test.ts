@@ -147,6 +147,13 @@ describe('dataset mean', () => {
     // Order of the records does not change a bit of the result.
     assert.deepEqual(meanDepthMetrics([...records].reverse()), mean)
   })
+  it('a non-finite per-image value (JSON null after a round trip) makes that mean null, either way', () => {
+    const m = golden.aggregate.mean
+    const rec = (id: string, absRel: number | null): DepthImageRecord => ({id, status: 'scored', pixels: 1, metrics: {...m, absRel} as DepthMetrics})
+    assert.equal(meanDepthMetrics([rec('a', 0.1), rec('b', Number.POSITIVE_INFINITY)]).absRel, null)
+    assert.equal(meanDepthMetrics([rec('a', 0.1), rec('b', null)]).absRel, null)
+    assert.equal(meanDepthMetrics([rec('a', 0.1), rec('b', 0.3)]).absRel, (0.1 + 0.3) / 2)
+  })
   it('is null for every metric when nothing was scored', () => {
     const mean = meanDepthMetrics([{id: 'x', status: 'missing-gt', pixels: 0, metrics: null}])
     assert.ok(Object.values(mean).every((v) => v === null))
