@@ -15,6 +15,7 @@ import {runEval, runMerge} from '../../src/eval/run-eval.js'
 import {evalSettings, type EvalFlagValues} from '../../src/eval/settings.js'
 import {DptError, ExitCode} from '../../src/pipeline/errors.js'
 import {runCli, type CliResult} from '../helpers/cli.js'
+import {fixture} from '../helpers/fixtures.js'
 import {H, W, depthValues, labelValues, makeAde20k, makeNyu, writeLabels, writeNpy, writePfm, writePng16} from '../eval/datasets/synthetic.js'
 
 let root = ''
@@ -126,6 +127,23 @@ describe('dpt eval --predictions: metrics known exactly', () => {
       assert.deepEqual(report.counts, {images: 3, scored: 2, noValidPixels: 0, missingGt: 1, failed: 0})
       assert.deepEqual(report.perClass!.slice(0, 4).map((c) => [c.name, c.iou]), [['wall', 100], ['building', 100], ['sky', 100], ['floor', null]])
     }
+  })
+})
+
+describe('dpt eval --model', () => {
+  it('runs the fixture depth model through the scheduler: disparity, the zero-shot protocol, missing GT counted', async () => {
+    const result = await evalJson(['--dataset', 'nyu', '--data', 'nyu', '--model', fixture('models', 'dpt-hybrid-tiny'), '--threads', '1'])
+    assert.equal(result.report.model.name, 'dpt-hybrid-tiny')
+    assert.equal(result.report.model.predictionKind, 'disparity')
+    assert.equal(result.report.protocol.task === 'depth' && result.report.protocol.alignment, 'scale-shift-disparity')
+    assert.deepEqual(result.report.counts, {images: 3, scored: 2, noValidPixels: 0, missingGt: 1, failed: 0})
+    assert.ok(result.report.metrics.absRel! > 0 && result.report.metrics.absRel! < 1)
+  })
+
+  it('a segmentation model on a depth dataset is a model error (exit 4)', async () => {
+    const r = await evalCli(['--dataset', 'nyu', '--data', 'nyu', '--model', fixture('models', 'dpt-hybrid-ade-tiny')])
+    assert.equal(r.code, 4)
+    assert.match(unwrap(r.stderr), /is a segmentation model; this command needs a depth model/)
   })
 })
 
