@@ -121,7 +121,8 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
     dataset,
     scorer,
     model: {path: result.model.path, name: result.model.name, predictions: null, predictionKind: kind},
-    classNames: dataset.task === 'segment' ? (card.labels ?? dataset.classNames) : undefined,
+    // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
+    classNames: dataset.task === 'segment' ? (card.labels === undefined || card.labels.length === dataset.classNames.length ? dataset.classNames : card.labels) : undefined,
     interrupted: result.interrupted,
     run: result,
   }
