@@ -63,6 +63,9 @@ export const evalFlags = {
     default: 'disparity' as const,
     summary: '--predictions: saved depth values are disparity (relative models) or metres (metric models).',
   })(),
+  'prediction-scale': number('prediction-scale', (v) => v > 0 && Number.isFinite(v), 'a positive number')({
+    summary: '--predictions: 16-bit PNG value ÷ this = metres (dpt depth writes metric models × 256 for KITTI, × 1000 for NYU) [default: 1].',
+  }),
   'label-offset': Flags.option({options: ['1', '0'] as const, default: '1' as const, summary: '--predictions: saved label = class index + this (dpt segment writes 1).'})(),
   alignment: Flags.option({options: DEPTH_ALIGNMENTS, summary: 'Depth alignment [default: scale-shift-disparity for relative models, none for metric ones].', helpGroup: 'PROTOCOL'})(),
   'min-depth': number('min-depth', (v) => v >= 0, 'a non-negative number')({summary: 'Valid GT depth above this (metres).', helpGroup: 'PROTOCOL'}),

@@ -11,6 +11,8 @@ export interface PredictionSource {
   readonly dirAbs: string
   /** What the saved depth values are: dpt depth writes disparity for relative models, metres for metric ones. */
   readonly kind: PredictionKind
+  /** 16-bit PNG value ÷ this = the prediction (metric models' PNGs hold depth × 256 or × 1000). */
+  readonly png16Scale: number
   /** Saved label value = class index + offset (dpt segment writes ADE ids 1..150: offset 1). */
   readonly labelOffset: 0 | 1
 }
@@ -34,7 +36,7 @@ export async function loadDepthPrediction(source: PredictionSource, id: string):
   for (const [format, ext] of DEPTH_ORDER) {
     const path = join(source.dirAbs, `${stem(id)}${ext}`)
     if (!(await isFile(path))) continue
-    const map = await readDepthFile(path, format)
+    const map = await readDepthFile(path, format, format === 'png16' ? source.png16Scale : 1)
     return {prediction: {width: map.width, height: map.height, data: map.depth, kind: source.kind}, format}
   }
   return undefined

@@ -30,6 +30,7 @@ export interface EvalFlagValues {
   'pipeline-nice': number
   predictions: string | undefined
   'prediction-kind': PredictionKind
+  'prediction-scale': number | undefined
   'label-offset': '0' | '1'
   alignment: DepthAlignment | undefined
   'min-depth': number | undefined
@@ -115,7 +116,13 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
     flags.predictions !== undefined
       ? {
           kind: 'predictions',
-          source: {dir: flags.predictions, dirAbs: resolve(cwd, flags.predictions), kind: flags['prediction-kind'], labelOffset: flags['label-offset'] === '0' ? 0 : 1},
+          source: {
+            dir: flags.predictions,
+            dirAbs: resolve(cwd, flags.predictions),
+            kind: flags['prediction-kind'],
+            png16Scale: flags['prediction-scale'] ?? 1,
+            labelOffset: flags['label-offset'] === '0' ? 0 : 1,
+          },
         }
       : {
           kind: 'model',

@@ -61,6 +61,8 @@ before(async () => {
     writePfm(p('pred-affine', `${id}.pfm`), gt.map((d) => (d > 0 ? 2.5 / d + 0.3 : 0)))
     // As dpt depth's png16: disparity stretched to 16 bits (here 20000 / d, an affine image of 1/d).
     await writePng16(p('pred-png16', `${id}.png`), Uint16Array.from(gt, (d) => (d > 0 ? Math.round(20000 / d) : 0)))
+    // As dpt depth's png16 of a metric NYU model: depth × 1000.
+    await writePng16(p('pred-metric-png16', `${id}.png`), Uint16Array.from(gt, (d) => Math.round(d * 1000)))
   }
   for (let i = 1; i <= 2; i++) {
     const labels = labelValues(i)
@@ -115,6 +117,15 @@ describe('dpt eval --predictions: metrics known exactly', () => {
     })
     const aligned = await evalRun(['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-png16'])
     assert.ok(aligned.report.metrics.absRel! < 1e-3, 'png16 of an affine disparity is fine once aligned')
+  })
+
+  it('metric 16-bit PNG predictions are divided by --prediction-scale', async () => {
+    const args = ['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-metric-png16', '--prediction-kind', 'depth', '--crop', 'none']
+    const {report} = await evalRun([...args, '--prediction-scale', '1000'])
+    assert.equal(report.metrics.absRel, 0)
+    assert.equal(report.metrics.delta1, 1)
+    const unscaled = await evalRun(args)
+    assert.ok(unscaled.report.metrics.absRel! > 1, 'without the scale the values are 1000× too large (clipped at 10 m)')
   })
 
   it('label PNGs equal to the annotations: pixAcc and mIoU 100 %, mIoU over all 150 classes 3/150; --label-offset 0 likewise', async () => {
