@@ -13,6 +13,12 @@ export interface DecodedImage {
 /** What finishing an image needs of it when its pixels are not kept: size and kind. */
 export type ImageInfo = Omit<DecodedImage, 'pixels'> & {readonly pixels?: DecodedImage['pixels']}
 
+/** The image of a processor that keeps pixels (Processor.keepsPixels); a bug if they were dropped. */
+export function withPixels(image: ImageInfo): DecodedImage {
+  if (image.pixels === undefined) throw new Error('the decoded pixels were not kept for this processor')
+  return {...image, pixels: image.pixels}
+}
+
 /** The file is not an image sharp can read, and its name does not claim it is one: skipped, not failed. */
 export class NotAnImage extends Error {
   constructor(path: string) {

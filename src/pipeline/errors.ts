@@ -13,6 +13,10 @@ export const ExitCode = {
   model: 4,
   /** The inputs matched no image at all. */
   noInputs: 5,
+  /** dpt eval: the run finished but a --fail-if / --max-regression gate failed. */
+  gateFailed: 6,
+  /** dpt eval: the dataset folder does not have the expected layout (the message shows it). */
+  dataset: 7,
   /** Stopped by SIGINT / SIGTERM. */
   interrupted: 130,
 } as const

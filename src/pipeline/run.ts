@@ -56,8 +56,12 @@ export interface Processor {
    */
   readonly keepsPixels: boolean
   prepare(image: DecodedImage): Prepared
-  /** Post-processes and writes; returns the written paths. `image.pixels` is there when keepsPixels. */
-  finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]>
+  /**
+   * Post-processes and writes; returns the written paths. `image.pixels` is there when keepsPixels. `infer`
+   * runs further network inputs of the same image through the pool (test-time augmentation in dpt eval); the
+   * image stays within the in-flight bound meanwhile.
+   */
+  finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs, infer: (input: Prepared) => Promise<InferResult>): Promise<string[]>
   /** Runs once after the last image unless the run was interrupted (global normalisation's second pass). */
   complete?(): Promise<void>
   /** Always runs last, also after an interruption: removes the processor's scratch files. */
@@ -118,9 +122,10 @@ export interface RunResult {
 /**
  * The one scheduler: lists inputs, loads the model into the worker pool, and streams images through
  * read → decode → prepare → infer → finish with at most `settings.inflight` images held at once.
+ * `listed` replaces discovery when the caller already knows its files (dpt eval's dataset samples).
  */
-export async function runImages(settings: RunSettings, plan: TaskPlan, events: RunEvents = {}): Promise<RunResult> {
-  const files = await discover(settings.inputs, settings.cwd, {exclude: settings.outDir, shard: settings.shard})
+export async function runImages(settings: RunSettings, plan: TaskPlan, events: RunEvents = {}, listed?: readonly InputFile[]): Promise<RunResult> {
+  const files = listed ?? (await discover(settings.inputs, settings.cwd, {exclude: settings.outDir, shard: settings.shard}))
   if (files.length === 0) {
     throw new DptError(`No files found in ${settings.inputs.join(', ')}${settings.shard ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''}`, {
       exitCode: ExitCode.noInputs,
@@ -189,7 +194,8 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
         const result = await pool.infer(card.input.name, card.output.name, prepared.tensor, prepared.dims)
         Object.assign(ms, {read: t1 - t0, decode: t2 - t1, preprocess: t3 - t2, queue: result.queueMs, infer: result.runMs})
         if (stopped && interrupted) throw new Error('interrupted')
-        const outputs = await active.finish(file, image, result, ms)
+        const more = (input: Prepared): Promise<InferResult> => pool.infer(card.input.name, card.output.name, input.tensor, input.dims)
+        const outputs = await active.finish(file, image, result, ms, more)
         ms.total = performance.now() - t0
         for (const key of Object.keys(ms) as (keyof StageMs)[]) ms[key] = round(ms[key])
         records.push({

@@ -32,7 +32,7 @@ interface Range {
 }
 
 /** The network output at network size, as one float map. */
-function depthMap(result: InferResult): {data: Float32Array; width: number; height: number} {
+export function depthMap(result: InferResult): {data: Float32Array; width: number; height: number} {
   const dims = result.dims
   const width = dims[dims.length - 1] ?? 0
   const height = dims[dims.length - 2] ?? 0
@@ -41,7 +41,7 @@ function depthMap(result: InferResult): {data: Float32Array; width: number; heig
 }
 
 /** Back to the original size, as the model's reference does (REFERENCE §3). */
-function upsample(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: ImageInfo): Float32Array {
+export function upsampleDepth(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: ImageInfo): Float32Array {
   if (card.upsample === 'bilinear-align-corners') return upsampleBilinearAlignCorners(map.data, map.width, map.height, image.width, image.height)
   return upsampleBicubic(map.data, map.width, map.height, image.width, image.height)
 }
@@ -86,7 +86,7 @@ class DepthProcessor implements Processor {
 
   async finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]> {
     const t0 = performance.now()
-    const depth = upsample(this.card, depthMap(result), image)
+    const depth = upsampleDepth(this.card, depthMap(result), image)
     const t1 = performance.now()
     ms.postprocess = t1 - t0
     const {width, height} = image

@@ -1,5 +1,5 @@
 import type {ModelCard} from '../../model/card.js'
-import type {DecodedImage, ImageInfo} from '../decode.js'
+import {withPixels, type DecodedImage, type ImageInfo} from '../decode.js'
 import type {InputFile} from '../discover.js'
 import {DptError, ExitCode} from '../errors.js'
 import type {InferResult} from '../pool.js'
@@ -83,8 +83,7 @@ class SegmentProcessor implements Processor {
           bytes = await encodePngRgb(coloured(), image.width, image.height)
           break
         case 'overlay':
-          if (image.pixels === undefined) throw new Error('overlay: the decoded pixels were not kept')
-          bytes = await encodePngRgba(overlay({...image, pixels: image.pixels}, coloured(), this.options.alpha), image.width, image.height)
+          bytes = await encodePngRgba(overlay(withPixels(image), coloured(), this.options.alpha), image.width, image.height)
           break
         case 'json': {
           const classes = classShares(indices, this.labels, this.options.labelOffset)

@@ -1,0 +1,41 @@
+import {Command} from '@oclif/core'
+import {handleRunError} from '../../command-errors.js'
+import {evalFlags} from '../../eval/flags.js'
+import {EVAL_EXIT_CODES_HELP, runEval, type EvalResult} from '../../eval/run-eval.js'
+import {renderTable} from '../../eval/report/index.js'
+import {evalSettings} from '../../eval/settings.js'
+import {progressEvents} from '../../ui/progress.js'
+
+export type {EvalResult}
+
+export default class Eval extends Command {
+  static override summary = "Score a model (or saved predictions) on a dataset with the paper's metrics and protocols."
+  static override description = `Depth: AbsRel, SqRel, RMSE, RMSE log, log10, SILog (BTS and Depth Anything), δ1–δ3, δ>1.25 %, per image and averaged.
+Segmentation: pixAcc, mIoU (mmseg), mIoU over all classes (PyTorch-Encoding), mAcc, per-class IoU/accuracy.
+The protocol (alignment, cap, valid range, crops; reduce-zero-label, scales, flip) defaults to the dataset's reference one and is printed with the results.
+${EVAL_EXIT_CODES_HELP}`
+  static override examples = [
+    '<%= config.bin %> eval --dataset ade20k --data ./ADEChallengeData2016 --model ./dpt-hybrid-ade20k --report ade.json',
+    '<%= config.bin %> eval --dataset nyu --data ./nyu --model ./dpt-hybrid --fail-if "deltaAbove125Pct>9"',
+    '<%= config.bin %> eval --dataset nyu --data ./nyu --predictions ./out --alignment scale-shift-disparity',
+    '<%= config.bin %> eval --dataset ade20k --data ./ADE --model ./dpt-ade --shard auto/8 --report parts/$JOB_COMPLETION_INDEX.json',
+  ]
+  static override enableJsonFlag = true
+  static override flags = evalFlags
+
+  async run(): Promise<EvalResult> {
+    const {flags} = await this.parse(Eval)
+    const json = this.jsonEnabled()
+    const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
+    try {
+      const result = await runEval(evalSettings(flags, process.env), ui)
+      ui.stop()
+      if (!json) this.log(renderTable(result.report, {gates: result.gates}))
+      process.exitCode = result.exitCode
+      return result
+    } catch (error) {
+      ui.stop()
+      return handleRunError(this, error)
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import {join} from 'node:path'
+import {readDiodeDepth} from '../gt/diode.js'
+import {byId, type DepthDataset, type EvalSample} from './dataset.js'
+import {isDirectory, isFile, layoutError, listFiles, stem} from './layout.js'
+
+export const DIODE_SPLITS = ['all', 'indoors', 'outdoor'] as const
+
+export const DIODE_LAYOUT = `diode/                        the validation set (771 frames, 1024×768)
+└── val/{indoors,outdoor}/scene_00019/scan_00183/
+    ├── 00019_00183_indoors_000_010.png
+    ├── 00019_00183_indoors_000_010_depth.npy        (H, W, 1) float32 metres
+    └── 00019_00183_indoors_000_010_depth_mask.npy   (H, W), 1 = valid
+--split indoors | outdoor keeps one half (default all).`
+
+/** DIODE: every PNG with its `_depth.npy` and `_depth_mask.npy` next to it. */
+export async function diode(dataArg: string, rootAbs: string, split = 'all'): Promise<DepthDataset> {
+  if (!(DIODE_SPLITS as readonly string[]).includes(split)) throw layoutError('diode', dataArg, `unknown split "${split}" (diode has ${DIODE_SPLITS.join(', ')})`, DIODE_LAYOUT)
+  const base = (await isDirectory(join(rootAbs, 'val'))) ? join(rootAbs, 'val') : rootAbs
+  if (!(await isDirectory(base))) throw layoutError('diode', dataArg, 'the folder does not exist', DIODE_LAYOUT)
+  const scope = split === 'all' ? '{indoors,outdoor}' : split
+  let ids = await listFiles(base, `${scope}/**/*.png`)
+  if (ids.length === 0 && split === 'all') ids = await listFiles(base, '**/*.png')
+  if (ids.length === 0) throw layoutError('diode', dataArg, `no .png image below ${split === 'all' ? 'indoors/ or outdoor/' : `${split}/`}`, DIODE_LAYOUT)
+  const samples = await Promise.all(
+    ids.map(async (id): Promise<EvalSample> => {
+      const depth = join(base, `${stem(id)}_depth.npy`)
+      const mask = join(base, `${stem(id)}_depth_mask.npy`)
+      const present = await Promise.all([depth, mask].map((p) => isFile(p)))
+      // The mask is part of the ground truth: without it the sample is missing too.
+      if (present.every(Boolean)) return {id, image: join(base, id), gt: [depth, mask]}
+      const lacking = [`${stem(id)}_depth.npy`, `${stem(id)}_depth_mask.npy`].filter((_, i) => !present[i])
+      return {id, image: join(base, id), gt: null, missing: `no ${lacking.join(' / ')}`}
+    }),
+  )
+  return {
+    name: 'diode',
+    task: 'depth',
+    split,
+    root: dataArg,
+    samples: byId(samples),
+    readGt: (sample) => readDiodeDepth(sample.gt![0]!, sample.gt![1]!),
+  }
+}

@@ -1,0 +1,25 @@
+import type {SegmentProtocol} from '../types.js'
+import {labelsForProtocol, SegmentCounts} from './segment-counts.js'
+import {segmentMetrics} from './segment-metrics.js'
+
+type Labels = Parameters<SegmentCounts['add']>[0]
+
+export interface SegmentImageScore {
+  /** This image's counts: merge them into the dataset's (the dataset metrics come only from those). */
+  readonly counts: SegmentCounts
+  /** Non-ignored label pixels. */
+  readonly pixels: number
+  /** Per-image pixAcc and mmseg mIoU in %, for the CSV rows; null when the image has no labelled pixel. */
+  readonly pixAcc: number | null
+  readonly mIoU: number | null
+}
+
+/** Score one image: `pred` class indices 0..n−1, `rawLabel` as stored in the dataset (reduced here if asked). */
+export function scoreSegmentImage(pred: Labels, rawLabel: Labels, protocol: SegmentProtocol): SegmentImageScore {
+  const counts = new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
+  counts.add(pred, labelsForProtocol(rawLabel, protocol))
+  const {metrics} = segmentMetrics(counts, [])
+  const pixels = counts.label.reduce((s, v) => s + v, 0)
+  const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v)
+  return {counts, pixels, pixAcc: orNull(metrics.pixAcc), mIoU: orNull(metrics.mIoU)}
+}

@@ -1,0 +1,61 @@
+import {byId, meanDepthMetrics} from '../metrics/depth-aggregate.js'
+import {SegmentCounts} from '../metrics/segment-counts.js'
+import {segmentMetrics} from '../metrics/segment-metrics.js'
+import {
+  REPORT_SCHEMA,
+  REPORT_VERSION,
+  type ClassRow,
+  type DatasetInfo,
+  type EvalProtocol,
+  type EvalReport,
+  type ImageRecord,
+  type ModelInfo,
+  type ReportCounts,
+  type ShardInfo,
+} from '../types.js'
+
+export interface ReportInput {
+  readonly dataset: DatasetInfo
+  readonly protocol: EvalProtocol
+  readonly model: ModelInfo
+  /** One record per image of the run (or shard), in any order. */
+  readonly records: readonly ImageRecord[]
+  /** Segmentation: the counts accumulated over the same images. */
+  readonly segmentCounts?: SegmentCounts | undefined
+  readonly classNames?: readonly string[] | undefined
+  /** Given for a --shard run: the report becomes partial and carries its accumulators for `dpt eval merge`. */
+  readonly shard?: ShardInfo | undefined
+}
+
+/**
+ * The report of a run: counts, metrics (depth: per-image means over records sorted by id; segmentation: from
+ * the dataset counts, divided once) and the per-image rows sorted by id. Everything is a pure function of the
+ * records and counts, which is what lets `mergeReports` rebuild the single run's report exactly.
+ */
+export function buildReport(input: ReportInput): EvalReport {
+  const {protocol} = input
+  const images = [...input.records].sort(byId)
+  const counts = countRecords(images)
+  const base = {schema: REPORT_SCHEMA, version: REPORT_VERSION, task: protocol.task, dataset: input.dataset, protocol, model: input.model, counts}
+  let metrics: Record<string, number | null>
+  let perClass: ClassRow[] | undefined
+  if (protocol.task === 'depth') {
+    metrics = meanDepthMetrics(images.filter((r) => 'metrics' in r) as Parameters<typeof meanDepthMetrics>[0])
+  } else {
+    const segmentCounts = input.segmentCounts ?? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
+    const result = segmentMetrics(segmentCounts, input.classNames ?? [])
+    metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, Number.isNaN(v) ? null : v]))
+    perClass = [...result.perClass]
+    if (input.shard !== undefined) {
+      const accumulators = {segmentCounts: segmentCounts.toJSON(), classNames: perClass.map((r) => r.name)}
+      return {...base, metrics, perClass, images, partial: {shard: input.shard, accumulators}}
+    }
+    return {...base, metrics, perClass, images}
+  }
+  return input.shard === undefined ? {...base, metrics, images} : {...base, metrics, images, partial: {shard: input.shard, accumulators: {}}}
+}
+
+export function countRecords(records: readonly ImageRecord[]): ReportCounts {
+  const by = (status: ImageRecord['status']): number => records.filter((r) => r.status === status).length
+  return {images: records.length, scored: by('scored'), noValidPixels: by('no-valid-pixels'), missingGt: by('missing-gt'), failed: by('failed')}
+}

@@ -1,0 +1,10 @@
+/** The report side of dpt eval, in one import for the command. */
+export {buildReport, countRecords, type ReportInput} from './build.js'
+export {renderCsv} from './csv.js'
+export {describeProtocol} from './describe.js'
+export {evaluateGates, parseGate, parseMaxRegression, type GateOutcome} from './gates.js'
+export {renderMarkdown} from './markdown.js'
+export {mergeReports} from './merge.js'
+export {findMetric, METRICS, metricsOf, type MetricInfo} from './metric-catalog.js'
+export {checkReportJson, parseReport, readReport, reportJson} from './schema.js'
+export {renderTable, type TableOptions} from './table.js'

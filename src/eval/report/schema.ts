@@ -1,0 +1,55 @@
+import {readFile} from 'node:fs/promises'
+import {createRequire} from 'node:module'
+import {Ajv} from 'ajv'
+import {DptError, messageOf} from '../../pipeline/errors.js'
+import type {EvalReport} from '../types.js'
+
+const require = createRequire(import.meta.url)
+// models/eval-report.schema.json is the one definition of the report format: documentation and validation.
+const schema = require('../../../../models/eval-report.schema.json') as object
+
+const validate = new Ajv({allErrors: true, allowUnionTypes: true}).compile(schema)
+
+/** Problems with a report's JSON, one line each, empty when it is valid. */
+export function checkReportJson(json: unknown): string[] {
+  if (validate(json)) return []
+  return (validate.errors ?? []).map((e) => `${e.instancePath === '' ? 'report' : e.instancePath.slice(1).replaceAll('/', '.')} ${e.message ?? 'is invalid'}`)
+}
+
+/** The report as JSON text: Infinity (no upper depth limit) is written as null, NaN metrics are already null. */
+export function reportJson(report: EvalReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`
+}
+
+/** A report parsed and validated (a --baseline, or a part for `dpt eval merge`), with JSON's null limits restored. */
+export function parseReport(text: string, source: string): EvalReport {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new DptError(`${source} is not JSON: ${messageOf(error)}`, {cause: error, remedy: 'Pass a report written by `dpt eval --report`.'})
+  }
+  const problems = checkReportJson(json)
+  if (problems.length > 0) {
+    const version = (json as {version?: unknown} | null)?.version
+    const hint = version !== undefined && version !== 1 ? ` (report version ${String(version)}; this dpt reads version 1)` : ''
+    throw new DptError(`${source} is not a dpt eval report${hint}: ${problems.slice(0, 5).join('; ')}`, {
+      remedy: 'Pass a report written by `dpt eval --report` (format: models/eval-report.schema.json).',
+    })
+  }
+  const report = json as EvalReport & {protocol: {maxDepth?: number | null}}
+  if (report.protocol.task === 'depth' && report.protocol.maxDepth === null) {
+    return {...report, protocol: {...report.protocol, maxDepth: Number.POSITIVE_INFINITY}}
+  }
+  return report
+}
+
+export async function readReport(path: string): Promise<EvalReport> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new DptError(`Cannot read the report ${path}: ${messageOf(error)}`, {cause: error, remedy: 'Check the path.'})
+  }
+  return parseReport(text, path)
+}
