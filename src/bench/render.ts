@@ -26,6 +26,7 @@ function rows(result: BenchResult): [string, string][] {
     ['FLOPs', `${result.gflopsPerImage} GFLOPs per image`],
     ['achieved', `${result.achievedGflopsPerSecond.inference} GFLOP/s in session.run, ${result.achievedGflopsPerSecond.endToEnd} GFLOP/s end to end`],
     ['wall', `${result.wallSeconds} s (+ ${result.modelLoadSeconds} s model load)`],
+    ...result.gates.map((g): [string, string] => [g.passed ? 'gate passed' : 'GATE FAILED', `${g.gate}: ${g.message}`]),
   ]
 }
 

@@ -1,5 +1,6 @@
 import {cpus} from 'node:os'
 import * as ort from 'onnxruntime-node'
+import type {GateResult} from '../eval/types.js'
 import type {Task} from '../model/card.js'
 import {depthPlan} from '../pipeline/depth/processor.js'
 import {runImages, type RunEvents, type RunResult, type Size, type StageMs} from '../pipeline/run.js'
@@ -50,6 +51,8 @@ export interface BenchResult {
     /** FLOPs of all images over the wall time: what the machine delivers end to end. */
     readonly endToEnd: number
   }
+  /** --fail-if gates and whether each passed (exit code 6 when one fails). */
+  readonly gates: readonly GateResult[]
   readonly failures: RunResult['failures']
   readonly exitCode: RunResult['exitCode']
 }
@@ -122,6 +125,7 @@ export async function runBench(settings: BenchSettings, events: RunEvents = {}):
       inference: round(inferSeconds > 0 ? totalFlops / inferSeconds / 1e9 : 0, 1),
       endToEnd: round(wallSeconds > 0 ? totalFlops / wallSeconds / 1e9 : 0, 1),
     },
+    gates: [],
     failures: result.failures,
     exitCode: result.exitCode,
   }

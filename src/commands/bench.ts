@@ -2,11 +2,13 @@ import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {Args, Command, Flags} from '@oclif/core'
+import {benchGates, BENCH_GATES} from '../bench/gates.js'
 import {benchInputs, parseSizes} from '../bench/inputs.js'
 import {renderMarkdown, renderTable} from '../bench/render.js'
 import {runBench, type BenchResult} from '../bench/run.js'
 import {handleRunError} from '../command-errors.js'
 import {runFlags, runSettings} from '../flags.js'
+import {parseGate} from '../eval/report/index.js'
 import {taskOf} from '../model/hf-config.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import {progressEvents} from '../ui/progress.js'
@@ -33,6 +35,10 @@ table is appended to it.`
     sizes: Flags.string({summary: 'Sizes of generated images, W×H, cycled.', default: '1920x1080'}),
     task: Flags.option({options: ['depth', 'segmentation'] as const, summary: "The model's task [default: from its card or config.json]."})(),
     markdown: Flags.string({summary: 'Also write the Markdown summary to this file.'}),
+    'fail-if': Flags.string({
+      multiple: true,
+      summary: 'Exit 6 when a figure compares true, e.g. "images_per_s<0.5", "p95>4000", "peak_rss_mb>3000" (repeatable).',
+    }),
   }
 
   async run(): Promise<BenchResult> {
@@ -41,19 +47,21 @@ table is appended to it.`
     const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
     const scratch = mkdtempSync(join(tmpdir(), 'dpt-bench-'))
     try {
+      const gates = (flags['fail-if'] ?? []).map((gate) => parseGate(gate, BENCH_GATES))
       const inputs = await benchInputs(argv as string[], {count: flags.images, sizes: parseSizes(flags.sizes), scratch, cwd: process.cwd()})
       const run = runSettings(inputs.files, {...flags, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false})
       const task = flags.task ?? run.model.card?.task ?? taskOf((run.model.hf?.config['architectures'] as string[] | undefined) ?? [])
       if (task === undefined) {
         throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {exitCode: ExitCode.model, remedy: 'Pass --task depth or --task segmentation.'})
       }
-      const result = await runBench({run, task, source: inputs.source}, ui)
+      const measured = await runBench({run, task, source: inputs.source}, ui)
       ui.stop()
+      const result: BenchResult = {...measured, gates: benchGates(measured, gates)}
       const markdown = renderMarkdown(result)
       if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown + '\n')
       if (flags.markdown !== undefined) writeFileSync(flags.markdown, markdown + '\n')
       if (!json) this.log(renderTable(result))
-      process.exitCode = result.exitCode
+      process.exitCode = result.exitCode !== ExitCode.ok ? result.exitCode : result.gates.every((g) => g.passed) ? ExitCode.ok : ExitCode.gateFailed
       return result
     } catch (error) {
       ui.stop()

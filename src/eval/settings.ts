@@ -67,7 +67,7 @@ export interface GateSettings {
 
 /** --fail-if and --max-regression flags → gates (shared by `dpt eval` and `dpt eval merge`). */
 export function gateSettings(flags: {'fail-if': string[] | undefined; baseline: string | undefined; 'max-regression': string[] | undefined}): GateSettings {
-  const gates: Gate[] = [...(flags['fail-if'] ?? []).map(parseGate), ...(flags['max-regression'] ?? []).map(parseMaxRegression)]
+  const gates: Gate[] = [...(flags['fail-if'] ?? []).map((gate) => parseGate(gate)), ...(flags['max-regression'] ?? []).map(parseMaxRegression)]
   return {gates, baseline: flags.baseline}
 }
 

@@ -61,6 +61,24 @@ test('dpt bench on a folder: the first N sorted images, segmentation told from t
   assert.match(r.stdout, /^FLOPs +[\d.]+ GFLOPs per image$/m)
 })
 
+test('dpt bench --fail-if: a failed gate exits 6 with the figure, passed gates exit 0, unknown figures are usage errors', async () => {
+  const model = fixture('models', 'dpt-hybrid-tiny')
+  const failed = await runCli(['bench', '--model', model, '--images', '1', '--sizes', '320x240', '--fail-if', 'images_per_s<100000', '--fail-if', 'p95 > 1e9', '--json'])
+  assert.equal(failed.code, 6, failed.stderr)
+  const result = JSON.parse(failed.stdout) as BenchResult
+  assert.deepEqual(
+    result.gates.map((g) => [g.metric, g.threshold, g.passed]),
+    [['imagesPerSecond', 100000, false], ['latencyP95Ms', 1e9, true]],
+  )
+  assert.equal(result.gates[0]!.value, result.imagesPerSecond)
+  const passed = await runCli(['bench', '--model', model, '--images', '1', '--sizes', '320x240', '--fail-if', 'peak_rss_mb>1000000'])
+  assert.equal(passed.code, 0, passed.stderr)
+  assert.match(passed.stdout, /^gate passed +peak_rss_mb>1000000: peak RSS \(MiB\) = \d+, not > 1000000: passed$/m)
+  const unknown = await runCli(['bench', '--model', model, '--fail-if', 'speed<3'])
+  assert.equal(unknown.code, 2)
+  assert.match(unknown.stderr, /unknown metric `speed`\. Available: imagesPerSecond,\s+(› +)?latencyP50Ms/)
+})
+
 test('dpt bench: bad --sizes is a usage error with an example', async () => {
   const r = await runCli(['bench', '--model', fixture('models', 'dpt-hybrid-tiny'), '--sizes', '640by480'])
   assert.equal(r.code, 2)

@@ -6,30 +6,47 @@ import {findMetric, METRIC_SPELLINGS, METRICS, metricsOf, type MetricInfo} from 
 const OPERATORS: readonly GateOperator[] = ['<=', '>=', '<', '>']
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i
 
-const known = (): string => METRICS.map((m) => m.name).join(', ')
+/** The metrics a `--fail-if` gate can name: dpt eval's report metrics, or dpt bench's figures. */
+export interface GateCatalog {
+  /** Every accepted spelling, longest first (a metric's name may itself contain '<' or '>', like δ>1.25). */
+  readonly spellings: readonly string[]
+  find(spelling: string): Pick<MetricInfo, 'name' | 'label' | 'better'> | undefined
+  readonly names: readonly string[]
+  /** Example gates for error remedies. */
+  readonly example: string
+  readonly aliasHint: string
+}
+
+export const EVAL_GATES: GateCatalog = {
+  spellings: METRIC_SPELLINGS,
+  find: findMetric,
+  names: METRICS.map((m) => m.name),
+  example: 'e.g. --fail-if "mIoU<47.5" or --fail-if "absRel>0.12".',
+  aliasHint: 'Aliases work too (case-insensitive): pixAcc/aAcc, absRel/abs_rel, delta1/d1/δ<1.25, δ>1.25, rmse/rms …',
+}
 
 /**
- * `--fail-if "mIoU<47.5"`: the run fails when the metric compares true. The metric is any report metric by
- * name or alias, case-insensitive (mIoU, pixAcc, absRel, delta1, δ>1.25 …); names that contain an operator
+ * `--fail-if "mIoU<47.5"`: the run fails when the metric compares true. The metric is any metric of the catalog
+ * by name or alias, case-insensitive (mIoU, pixAcc, absRel, delta1, δ>1.25 …); names that contain an operator
  * themselves (δ>1.25, δ<1.25) are matched first, longest spelling first.
  */
-export function parseGate(source: string): ThresholdGate {
+export function parseGate(source: string, catalog: GateCatalog = EVAL_GATES): ThresholdGate {
   const text = source.trim()
-  for (const spelling of METRIC_SPELLINGS) {
+  for (const spelling of catalog.spellings) {
     if (!text.toLowerCase().startsWith(spelling.toLowerCase())) continue
     const rest = text.slice(spelling.length).trimStart()
     const operator = OPERATORS.find((op) => rest.startsWith(op))
     if (operator === undefined) continue
-    const threshold = parseNumber(rest.slice(operator.length).trim(), source)
-    return {kind: 'fail-if', source, metric: findMetric(spelling)!.name, operator, threshold}
+    const threshold = parseNumber(rest.slice(operator.length).trim(), source, catalog)
+    return {kind: 'fail-if', source, metric: catalog.find(spelling)!.name, operator, threshold}
   }
   const match = /^(.*?)\s*(<=|>=|<|>)\s*(\S*)$/.exec(text)
   if (match === null || match[1] === '') {
-    throw new DptError(`Expected --fail-if as METRIC<OP>NUMBER with OP one of < <= > >=, got \`${source}\`.`, {remedy: 'e.g. --fail-if "mIoU<47.5" or --fail-if "absRel>0.12".'})
+    throw new DptError(`Expected --fail-if as METRIC<OP>NUMBER with OP one of < <= > >=, got \`${source}\`.`, {remedy: catalog.example})
   }
-  const info = findMetric(match[1]!)
-  if (info === undefined) throw unknownMetric(match[1]!, source)
-  return {kind: 'fail-if', source, metric: info.name, operator: match[2] as GateOperator, threshold: parseNumber(match[3]!, source)}
+  const info = catalog.find(match[1]!)
+  if (info === undefined) throw unknownMetric(match[1]!, source, catalog)
+  return {kind: 'fail-if', source, metric: info.name, operator: match[2] as GateOperator, threshold: parseNumber(match[3]!, source, catalog)}
 }
 
 /** `--max-regression absRel=0.005`: how far the metric may move in its worse direction from --baseline. */
@@ -38,8 +55,8 @@ export function parseMaxRegression(source: string): RegressionGate {
   if (at <= 0) throw new DptError(`Expected --max-regression as METRIC=DELTA, got \`${source}\`.`, {remedy: 'e.g. --max-regression mIoU=0.5 (percentage points) or absRel=0.002.'})
   const name = source.slice(0, at).trim()
   const info = findMetric(name)
-  if (info === undefined) throw unknownMetric(name, source)
-  const maxDelta = parseNumber(source.slice(at + 1).trim(), source)
+  if (info === undefined) throw unknownMetric(name, source, EVAL_GATES)
+  const maxDelta = parseNumber(source.slice(at + 1).trim(), source, EVAL_GATES)
   if (maxDelta < 0) throw new DptError(`Expected a non-negative regression allowance in \`${source}\`.`, {remedy: 'DELTA is how much worse the metric may get, in its own unit.'})
   return {kind: 'max-regression', source, metric: info.name, maxDelta}
 }
@@ -65,7 +82,8 @@ export function evaluateGates(report: EvalReport, gates: readonly Gate[], baseli
   return {passed: results.every((r) => r.passed), results}
 }
 
-function thresholdResult(gate: ThresholdGate, info: MetricInfo, value: number | null): GateResult {
+/** A --fail-if gate against the run's value of its metric (null: undefined in this run, so it cannot pass). */
+export function thresholdResult(gate: ThresholdGate, info: Pick<MetricInfo, 'name' | 'label'>, value: number | null): GateResult {
   const base = {gate: gate.source, kind: gate.kind, metric: info.name, value, threshold: gate.threshold}
   if (value === null) return {...base, passed: false, message: `${info.label} is undefined in this run, so \`${gate.source}\` cannot pass`}
   const hit = compare(value, gate.operator, gate.threshold)
@@ -127,13 +145,11 @@ function show(value: number, limit: number): string {
   return short === limit && value !== limit ? String(value) : String(short)
 }
 
-function parseNumber(text: string, source: string): number {
-  if (!NUMBER.test(text)) throw new DptError(`Expected a number in \`${source}\`, got \`${text}\`.`, {remedy: 'e.g. --fail-if "mIoU<47.5".'})
+function parseNumber(text: string, source: string, catalog: GateCatalog): number {
+  if (!NUMBER.test(text)) throw new DptError(`Expected a number in \`${source}\`, got \`${text}\`.`, {remedy: catalog.example})
   return Number(text)
 }
 
-function unknownMetric(name: string, source: string): DptError {
-  return new DptError(`\`${source}\`: unknown metric \`${name}\`. Available: ${known()}.`, {
-    remedy: 'Aliases work too (case-insensitive): pixAcc/aAcc, absRel/abs_rel, delta1/d1/δ<1.25, δ>1.25, rmse/rms …',
-  })
+function unknownMetric(name: string, source: string, catalog: GateCatalog): DptError {
+  return new DptError(`\`${source}\`: unknown metric \`${name}\`. Available: ${catalog.names.join(', ')}.`, {remedy: catalog.aliasHint})
 }

@@ -2,7 +2,7 @@
 export {buildReport, countRecords, type ReportInput} from './build.js'
 export {renderCsv} from './csv.js'
 export {describeProtocol} from './describe.js'
-export {evaluateGates, parseGate, parseMaxRegression, type GateOutcome} from './gates.js'
+export {EVAL_GATES, evaluateGates, parseGate, parseMaxRegression, thresholdResult, type GateCatalog, type GateOutcome} from './gates.js'
 export {renderMarkdown} from './markdown.js'
 export {mergeReports} from './merge.js'
 export {findMetric, METRICS, metricsOf, type MetricInfo} from './metric-catalog.js'
