@@ -93,16 +93,20 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
           const image = withPixels(info)
           const sample = byId.get(file.relPath)!
           const t0 = performance.now()
+          let status
           if (dataset.task === 'depth') {
             const prediction = depthPrediction(bound, image, result)
             ms.postprocess = performance.now() - t0
-            await active.depth(sample, prediction, image)
+            status = await active.depth(sample, prediction, image)
           } else {
             const classes = await segmentPrediction(bound, channels, image, result, tta, infer)
             ms.postprocess = performance.now() - t0
-            await active.segment(sample, classes, image)
+            status = await active.segment(sample, classes, image)
           }
+          // The stage the scheduler calls "write" is scoring here.
           ms.write = performance.now() - t0 - ms.postprocess
+          // Already recorded; thrown so the scheduler's progress counts it as failed too.
+          if (status === 'failed') throw new ScoredFailure()
           return []
         },
       }
@@ -111,7 +115,8 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
   const result = await runImages(run, plan, events, files)
   if (scorer === undefined || card === undefined) throw new Error('the model was never bound')
   // Images that never reached scoring (unreadable, undecodable, inference errors) are failed records.
-  const byDisplay = new Map(runnable.map((s) => [display(run.cwd, s.image), s]))
+  const recorded = new Set(scorer.records.map((r) => r.id))
+  const byDisplay = new Map(runnable.filter((s) => !recorded.has(s.id)).map((s) => [display(run.cwd, s.image), s]))
   for (const f of result.failures) {
     const sample = byDisplay.get(f.input)
     if (sample !== undefined) scorer.failed(sample, f.reason)
@@ -129,6 +134,13 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
     classNames: dataset.task === 'segment' ? (card.labels === undefined || card.labels.length === dataset.classNames.length ? dataset.classNames : card.labels) : undefined,
     interrupted: result.interrupted,
     run: result,
+  }
+}
+
+/** A scoring failure the Scorer has recorded already. */
+class ScoredFailure extends Error {
+  constructor() {
+    super('scoring failed')
   }
 }
 

@@ -18,6 +18,8 @@ export interface EvalResult {
   readonly gates: GateOutcome
   /** Files written: --report, --csv, $GITHUB_STEP_SUMMARY. */
   readonly written: readonly string[]
+  /** Things worth knowing about the numbers (a dataset smaller than its standard split). */
+  readonly notes: readonly string[]
   readonly exitCode: ExitCode
 }
 
@@ -28,11 +30,11 @@ function exitCodeOf(report: EvalReport, gates: GateOutcome): ExitCode {
   return ExitCode.ok
 }
 
-async function finish(report: EvalReport, gateSettings: GateSettings, targets: ReportTargets, cwd: string): Promise<EvalResult> {
+async function finish(report: EvalReport, gateSettings: GateSettings, targets: ReportTargets, cwd: string, notes: string[] = []): Promise<EvalResult> {
   const baseline = gateSettings.baseline === undefined ? undefined : await readReport(resolve(cwd, gateSettings.baseline))
   const gates = evaluateGates(report, gateSettings.gates, baseline)
   const written = await writeReportTargets(targets, cwd, {json: reportJson(report), csv: () => renderCsv(report), markdown: () => renderMarkdown(report, gates)})
-  return {report, gates, written, exitCode: exitCodeOf(report, gates)}
+  return {report, gates, written, notes, exitCode: exitCodeOf(report, gates)}
 }
 
 /** dpt eval: dataset → predictions → scores → report, gates and files. */
@@ -56,7 +58,11 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
     classNames: outcome.classNames,
     shard: settings.shard,
   })
-  return finish(report, settings.gates, settings.targets, settings.cwd)
+  const notes =
+    dataset.standardSize !== undefined && dataset.samples.length !== dataset.standardSize
+      ? [`${dataset.name}${dataset.split === null ? '' : ` ${dataset.split}`} has ${dataset.standardSize} images in its standard split; this folder lists ${dataset.samples.length}, so the numbers are not comparable with published ones.`]
+      : []
+  return finish(report, settings.gates, settings.targets, settings.cwd, notes)
 }
 
 /** dpt eval merge: the partial reports of every shard → the report the single run would have written. */

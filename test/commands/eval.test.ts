@@ -10,7 +10,7 @@ import {after, before, describe, it} from 'node:test'
 import type {EvalResult} from '../../src/commands/eval/index.js'
 import type {DepthImageRecord} from '../../src/eval/types.js'
 import {Parser} from '@oclif/core'
-import {evalFlags} from '../../src/eval/flags.js'
+import {evalFlags, parseEvalShard} from '../../src/eval/flags.js'
 import {runEval, runMerge} from '../../src/eval/run-eval.js'
 import {evalSettings, type EvalFlagValues} from '../../src/eval/settings.js'
 import {DptError, ExitCode} from '../../src/pipeline/errors.js'
@@ -88,6 +88,7 @@ describe('dpt eval --predictions: metrics known exactly', () => {
     assert.equal(report.protocol.task === 'depth' && report.protocol.alignment, 'none')
     for (const r of report.images as DepthImageRecord[]) if (r.status === 'scored') assert.equal(r.pixels, W * H - 1)
     assert.equal(result.exitCode, 0)
+    assert.deepEqual(result.notes, ['nyu eigen-test has 654 images in its standard split; this folder lists 3, so the numbers are not comparable with published ones.'])
   })
 
   it('a known scale and shift of disparity is undone by the default scale-shift-disparity alignment', async () => {
@@ -192,6 +193,16 @@ describe('dpt eval --shard and dpt eval merge', () => {
       SLURM_ARRAY_TASK_MIN: '5',
     })
     assert.deepEqual(slurm.report.partial?.shard, {index: 2, count: 2})
+  })
+
+  it('--shard values: i/n and auto/n validated, an index beyond the job size refused', () => {
+    assert.deepEqual(parseEvalShard('3/4', {}), {index: 3, count: 4})
+    assert.deepEqual(parseEvalShard('auto/4', {JOB_COMPLETION_INDEX: '3'}), {index: 4, count: 4})
+    assert.deepEqual(parseEvalShard('auto/4', {SLURM_ARRAY_TASK_ID: '1'}), {index: 2, count: 4})
+    assert.throws(() => parseEvalShard('auto/4', {JOB_COMPLETION_INDEX: '4'}), /Shard index 5 is outside 1\.\.4/)
+    assert.throws(() => parseEvalShard('5/4', {}), /outside 1\.\.4/)
+    assert.throws(() => parseEvalShard('0/4', {}), /outside 1\.\.4/)
+    assert.throws(() => parseEvalShard('1-4', {}), /Expected --shard to be i\/n or auto\/n/)
   })
 
   it('merge refuses an incomplete set of shards', async () => {

@@ -30,7 +30,10 @@ ${EVAL_EXIT_CODES_HELP}`
     try {
       const result = await runEval(evalSettings(flags, process.env), ui)
       ui.stop()
-      if (!json) this.log(renderTable(result.report, {gates: result.gates}))
+      if (!json) {
+        this.log(renderTable(result.report, {gates: result.gates}))
+        for (const note of result.notes) this.logToStderr(`note: ${note}`)
+      }
       process.exitCode = result.exitCode
       return result
     } catch (error) {

@@ -50,6 +50,7 @@ export async function ade20k(dataArg: string, rootAbs: string, split = 'validati
     split,
     root: dataArg,
     samples: byId(samples),
+    standardSize: split === 'validation' ? 2000 : 20210,
     classNames,
     async readGt(sample) {
       const png = await readLabelPng(sample.gt![0]!)

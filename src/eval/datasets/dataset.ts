@@ -32,6 +32,8 @@ interface DatasetBase {
   readonly root: string
   /** Sorted by id. */
   readonly samples: readonly EvalSample[]
+  /** How many images the full standard split has, when it is a standard split (a subset is not comparable with papers). */
+  readonly standardSize?: number
 }
 
 export interface DepthDataset extends DatasetBase {

@@ -5,6 +5,9 @@ import {isDirectory, isFile, layoutError, listFiles, stem} from './layout.js'
 
 export const DIODE_SPLITS = ['all', 'indoors', 'outdoor'] as const
 
+/** Images in DIODE's validation set, per split. */
+const DIODE_SIZES: Record<string, number> = {all: 771, indoors: 325, outdoor: 446}
+
 export const DIODE_LAYOUT = `diode/                        the validation set (771 frames, 1024×768)
 └── val/{indoors,outdoor}/scene_00019/scan_00183/
     ├── 00019_00183_indoors_000_010.png
@@ -38,6 +41,7 @@ export async function diode(dataArg: string, rootAbs: string, split = 'all'): Pr
     split,
     root: dataArg,
     samples: byId(samples),
+    standardSize: DIODE_SIZES[split],
     readGt: (sample) => readDiodeDepth(sample.gt![0]!, sample.gt![1]!),
   }
 }

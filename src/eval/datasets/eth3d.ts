@@ -33,6 +33,7 @@ export async function eth3d(dataArg: string, rootAbs: string): Promise<DepthData
     split: null,
     root: dataArg,
     samples,
+    standardSize: 454,
     async readGt(sample, image) {
       const depth = await readEth3dDepth(sample.gt![0]!, image.width, image.height)
       return {width: image.width, height: image.height, depth}

@@ -1,4 +1,5 @@
 import {join} from 'node:path'
+import {isInside} from '../../pipeline/discover.js'
 import {ADE20K_CLASSES} from '../../pipeline/segment/ade20k.js'
 import {DEPTH_FILE_EXTENSIONS, readDepthFile, type DepthFileFormat} from '../gt/depth-file.js'
 import {readLabelPng} from '../gt/png.js'
@@ -28,7 +29,8 @@ const IMAGE_PATTERNS = ['**/*.{jpg,jpeg,png,webp,tif,tiff,bmp,avif}']
 export async function folder(dataArg: string, rootAbs: string, options: FolderOptions): Promise<EvalDataset> {
   if (!(await isDirectory(rootAbs))) throw layoutError('folder', dataArg, 'the image folder does not exist', FOLDER_LAYOUT)
   if (!(await isDirectory(options.gtAbs))) throw layoutError('folder', dataArg, `the ground-truth folder --gt ${options.gtArg} does not exist`, FOLDER_LAYOUT)
-  const ids = await listFiles(rootAbs, IMAGE_PATTERNS)
+  // A ground-truth folder inside the image folder holds ground truth, not images.
+  const ids = (await listFiles(rootAbs, IMAGE_PATTERNS)).filter((id) => !isInside(join(rootAbs, id), options.gtAbs))
   if (ids.length === 0) throw layoutError('folder', dataArg, 'no image found', FOLDER_LAYOUT)
   const ext = options.format === 'labels' ? '.png' : DEPTH_FILE_EXTENSIONS[options.format]
   const samples = await pairSamples(rootAbs, ids, (id) => [join(options.gtAbs, `${stem(id)}${ext}`)], (id) => `no ${stem(id)}${ext} in ${options.gtArg}`)

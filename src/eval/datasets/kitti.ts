@@ -59,5 +59,5 @@ export async function kitti(dataArg: string, rootAbs: string, split = 'eigen'): 
   if (!(await isDirectory(rootAbs))) throw layoutError('kitti', dataArg, 'the folder does not exist', KITTI_LAYOUT)
   if (split !== 'eigen' && split !== 'selection') throw layoutError('kitti', dataArg, `unknown split "${split}" (kitti has ${KITTI_SPLITS.join(', ')})`, KITTI_LAYOUT)
   const samples = split === 'eigen' ? await eigen(dataArg, rootAbs) : await selection(dataArg, rootAbs)
-  return fileDepthDataset('kitti', split, dataArg, samples, 'png16', 256)
+  return fileDepthDataset('kitti', split, dataArg, samples, 'png16', 256, split === 'eigen' ? 697 : 1000)
 }

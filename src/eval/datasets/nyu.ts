@@ -28,5 +28,5 @@ export async function nyu(dataArg: string, rootAbs: string): Promise<DepthDatase
     (id) => [join(base, dirname(id), `sync_depth_${frame(id)}.png`), join(base, dirname(id), `depth_${frame(id)}.png`)],
     (id) => `no sync_depth_${frame(id)}.png or depth_${frame(id)}.png next to ${id}`,
   )
-  return fileDepthDataset('nyu', 'eigen-test', dataArg, samples, 'png16', 1000)
+  return fileDepthDataset('nyu', 'eigen-test', dataArg, samples, 'png16', 1000, 654)
 }

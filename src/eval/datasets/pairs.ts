@@ -26,6 +26,7 @@ export function fileDepthDataset(
   samples: EvalSample[],
   format: DepthFileFormat,
   divisor: number,
+  standardSize?: number,
 ): DepthDataset {
   return {
     name,
@@ -33,6 +34,7 @@ export function fileDepthDataset(
     split,
     root,
     samples,
+    ...(standardSize === undefined ? {} : {standardSize}),
     readGt: (sample): Promise<DepthGt> => readDepthFile(sample.gt![0]!, format, divisor),
   }
 }

@@ -20,5 +20,5 @@ export async function sintel(dataArg: string, rootAbs: string, split = 'final'):
   const ids = await listFiles(imageDir, '*/*.png')
   if (ids.length === 0) throw layoutError('sintel', dataArg, `training/${split} holds no <scene>/frame_*.png`, SINTEL_LAYOUT)
   const samples = await pairSamples(imageDir, ids, (id) => [join(training, 'depth', `${stem(id)}.dpt`)], (id) => `no training/depth/${stem(id)}.dpt`)
-  return fileDepthDataset('sintel', split, dataArg, samples, 'dpt', 1)
+  return fileDepthDataset('sintel', split, dataArg, samples, 'dpt', 1, 1064)
 }

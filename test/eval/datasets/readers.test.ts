@@ -147,6 +147,11 @@ describe('dataset readers', () => {
     })
   }
 
+  it('folder: a ground-truth folder inside the image folder is not listed as images', async () => {
+    const ds = await depthOf('folder', 'folder-png16', {gt: 'folder-png16/gt', gtFormat: 'png16', gtScale: 1000})
+    assert.deepEqual(ds.samples.map((s) => s.id), ['images/a/x.jpg', 'images/a/y.jpg', 'images/b/z.jpg'])
+  })
+
   it('folder: label PNGs make a segmentation dataset', async () => {
     const ds = (await open({name: 'folder', data: 'folder-labels/images', gt: 'folder-labels/gt', gtFormat: 'labels'})) as SegmentDataset
     assert.equal(ds.task, 'segment')

@@ -105,6 +105,15 @@ describe('depth layouts scored with the fixture model', () => {
     })
   }
 
+  it('an unreadable ground truth fails its image once; the others are scored', async () => {
+    await makeFolder(join(root, 'bad'), 'npy')
+    writeFileSync(join(root, 'bad', 'gt', 'a', 'y.npy'), 'not numpy')
+    const outcome = await score({name: 'folder', data: 'bad/images', gt: 'bad/gt', gtFormat: 'npy'}, modelOrigin(DEPTH_MODEL))
+    assert.deepEqual(statuses(outcome), ['a/x.jpg:scored', 'a/y.jpg:failed', 'b/z.jpg:missing-gt'])
+    assert.match(outcome.scorer.records.find((r) => r.status === 'failed')!.error!, /not an \.npy file/)
+    assert.equal(outcome.run!.counts.failed, 1)
+  })
+
   it('DIODE masks out half of the outdoor frame', async () => {
     const outcome = await score({name: 'diode', data: 'diode'}, modelOrigin(DEPTH_MODEL))
     const pixels = Object.fromEntries(outcome.scorer.records.map((r) => [r.id.split('/')[0], r.pixels]))
