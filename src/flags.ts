@@ -4,6 +4,7 @@ import {Args, Flags} from '@oclif/core'
 import type {Shard} from './pipeline/discover.js'
 import {DptError} from './pipeline/errors.js'
 import type {RunSettings} from './pipeline/settings.js'
+import type {GraphOptimizationLevel} from './pipeline/worker-protocol.js'
 import {locateModel, type Dtype} from './model/locate.js'
 
 /** Sharp refuses images over this many pixels before decoding them (decompression bombs). */
@@ -50,6 +51,14 @@ export const runFlags = {
     summary: 'Nice value of decoding/writing threads, so they fill the gaps inference leaves (Linux; 0 = off).',
     helpGroup: 'TUNING',
   }),
+  'graph-optimization': Flags.option({
+    options: ['all', 'extended', 'basic', 'disabled'] as const,
+    default: 'all' as const,
+    summary: "onnxruntime graph optimisation level (measured: README's Speed section).",
+    helpGroup: 'TUNING',
+  })(),
+  'mem-pattern': Flags.boolean({default: true, allowNo: true, summary: "onnxruntime's memory pattern planning per input shape.", helpGroup: 'TUNING'}),
+  'mem-arena': Flags.boolean({default: true, allowNo: true, summary: "onnxruntime's CPU memory arena.", helpGroup: 'TUNING'}),
   'skip-existing': Flags.boolean({summary: 'Skip inputs whose outputs all exist (resume a run).', exclusive: ['overwrite']}),
   overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
 }
@@ -66,6 +75,9 @@ export type RunFlagValues = {
   'max-pixels': number
   'fail-fast': boolean
   'pipeline-nice': number
+  'graph-optimization': GraphOptimizationLevel
+  'mem-pattern': boolean
+  'mem-arena': boolean
   'skip-existing': boolean
   overwrite: boolean
 }
@@ -111,6 +123,6 @@ export function runSettings(inputs: readonly string[], flags: RunFlagValues): Ru
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
     pipelineNice: flags['pipeline-nice'],
     // Spinning intra-op threads starve decoding and writing (12 DPT-Hybrid photos: 0.390 vs 0.408 images/s).
-    ort: {graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
+    ort: {graphOptimizationLevel: flags['graph-optimization'], memArena: flags['mem-arena'], memPattern: flags['mem-pattern'], spin: false},
   }
 }

@@ -17,6 +17,7 @@ const number = (flag: string, check: (v: number) => boolean, expected: string) =
 
 /** The model flags of depth/segment, reused as they are (resolution goes through the same runSettings); --model is optional here. */
 const {model, card, dtype, provider, workers, threads, 'max-pixels': maxPixels, 'fail-fast': failFast, 'pipeline-nice': pipelineNice} = runFlags
+const {'graph-optimization': graphOptimization, 'mem-pattern': memPattern, 'mem-arena': memArena} = runFlags
 
 /** Gates and report outputs: shared by `dpt eval` and `dpt eval merge`. */
 export const reportFlags = {
@@ -57,6 +58,9 @@ export const evalFlags = {
   'max-pixels': maxPixels,
   'fail-fast': failFast,
   'pipeline-nice': pipelineNice,
+  'graph-optimization': graphOptimization,
+  'mem-pattern': memPattern,
+  'mem-arena': memArena,
   predictions: Flags.string({summary: 'Score saved outputs in this folder (matched by relative path) instead of running a model.', exclusive: ['model']}),
   'prediction-kind': Flags.option({
     options: ['disparity', 'depth'] as const,

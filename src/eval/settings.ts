@@ -1,3 +1,4 @@
+import type {GraphOptimizationLevel} from '../pipeline/worker-protocol.js'
 import {resolve} from 'node:path'
 import {runSettings} from '../flags.js'
 import type {Dtype} from '../model/locate.js'
@@ -28,6 +29,9 @@ export interface EvalFlagValues {
   'max-pixels': number
   'fail-fast': boolean
   'pipeline-nice': number
+  'graph-optimization': GraphOptimizationLevel
+  'mem-pattern': boolean
+  'mem-arena': boolean
   predictions: string | undefined
   'prediction-kind': PredictionKind
   'prediction-scale': number | undefined

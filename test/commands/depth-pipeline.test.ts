@@ -155,11 +155,12 @@ describe('dpt depth (pipeline)', () => {
     assert.deepEqual(readFileSync(join(dir, 'x.png')), before)
   })
 
-  it('gives identical bytes whatever --workers and --threads, on a real DPT-Hybrid graph', async () => {
-    const outs = [['1', '1'], ['2', '1'], ['1', '2']].map(([w, t]) => join(root, `out-w${w}t${t}`))
-    for (const [i, [w, t]] of [['1', '1'], ['2', '1'], ['1', '2']].entries()) {
+  it('gives identical bytes whatever --workers, --threads and memory planning, on a real DPT-Hybrid graph', async () => {
+    const configs = [['1', '1'], ['2', '1'], ['1', '2'], ['1', '2', '--no-mem-pattern', '--no-mem-arena']]
+    const outs = configs.map((_, i) => join(root, `out-config${i}`))
+    for (const [i, [w, t, ...tuning]] of configs.entries()) {
       const model = fixture('models', 'dpt-hybrid-tiny')
-      const r = await runCli(['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!])
+      const r = await runCli(['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!, ...tuning])
       assert.equal(r.code, 0, r.stderr)
     }
     const files = listFiles(outs[0]!)
