@@ -44,7 +44,7 @@ def write_fp16(fp32_path: Path, out_path: Path) -> None:
 
     model = onnx.load_model(str(fp32_path))
     converted = convert_float_to_float16(model, keep_io_types=True)
-    _save(converted, out_path)
+    onnx.save_model(converted, str(out_path))
 
 
 def write_q8(fp32_path: Path, out_path: Path, ops: list[str] = Q8_OPS) -> None:
@@ -53,30 +53,27 @@ def write_q8(fp32_path: Path, out_path: Path, ops: list[str] = Q8_OPS) -> None:
     quantize_dynamic(
         str(fp32_path), str(out_path), weight_type=QuantType.QInt8, op_types_to_quantize=list(ops),
         per_channel=False, reduce_range=False, extra_options={"MatMulConstBOnly": True},
-        use_external_data_format=fp32_path.stat().st_size >= 1_900_000_000,
     )
 
 
-def _save(model: onnx.ModelProto, path: Path) -> None:
-    if model.ByteSize() < 1_900_000_000:
-        onnx.save_model(model, str(path))
-    else:
-        onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=path.name + "_data", size_threshold=1024)
-
-
 def write_variants(onnx_dir: Path, dtypes: list[str], q8_ops: list[str] = Q8_OPS) -> list[Path]:
-    """Derive the requested non-fp32 variants from onnx_dir/model.onnx; returns the files written."""
+    """Derive the requested non-fp32 variants from onnx_dir/model.onnx; returns the files written. Each file is
+    written under a temporary name and renamed, so a reader (a running benchmark) never sees half a graph."""
     fp32 = onnx_dir / VARIANT_FILES["fp32"]
+    if (onnx_dir / (fp32.name + "_data")).exists():
+        # Graphs over 2 GB keep their weights in a side file; none of the DPT family gets there (DPT-Large: 1.4 GB).
+        raise SystemExit(f"{fp32} stores its weights as external data: fp16 / q8 variants are not supported for it")
     written = []
     for dtype in dtypes:
         target = onnx_dir / VARIANT_FILES[dtype]
+        partial = onnx_dir / f".{target.name}.partial"
         if dtype == "fp16":
-            write_fp16(fp32, target)
+            write_fp16(fp32, partial)
         elif dtype == "q8":
-            write_q8(fp32, target, q8_ops)
+            write_q8(fp32, partial, q8_ops)
         else:
             continue
+        partial.replace(target)
         written.append(target)
     return written
 
