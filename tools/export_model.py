@@ -73,8 +73,8 @@ def prepare_isl_org(args) -> Prepared:
         card = cards.dpt_reference_card(name, segmentation=True)
         size = (480, 480)
         check_hw = (480, 640)
-        notes.append("ADE20K: the auxiliary head (isl-org `auxlayer`) is kept in the transformers weights but is "
-                     "not part of the exported graph (inference uses the main head only)")
+        notes.append("ADE20K: the auxiliary head (isl-org `auxlayer`) is mapped onto transformers' auxiliary head, "
+                     "so every key is accounted for, but it is not in the exported graph (inference uses the main head)")
     elif args.task in isl_org.METRIC:
         metric = isl_org.METRIC[args.task]
         wrapper = isl_org.MetricDepth(wrapper, metric).eval()
@@ -244,7 +244,7 @@ def main() -> None:
         import transformers
 
         write_json(stage / "dpt-export.json", {
-            "source": prepared.source, "dtypes": dtypes, "q8Ops": args.q8_ops.split(","),
+            "source": prepared.source, "dtypes": dtypes, "q8Ops": [o for o in args.q8_ops.split(",") if o],
             "dynamicHeightWidth": {"multiple": prepared.spec.multiple}, "notes": prepared.notes,
             "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                          "onnxruntime": onnxruntime.__version__},
