@@ -50,6 +50,19 @@ def dpt_reference_card(name: str, *, segmentation: bool = False) -> dict:
     )
 
 
+def dpt_metric_card(name: str, *, height: int, width: int, png_scale: float) -> dict:
+    """isl-org KITTI / NYU fine-tunes: net size height x width, keep aspect, `minimal`, x32, cv2 cubic, 0.5/0.5,
+    bicubic upsampling; the output is depth in metres (the model inverts inside), PNGs store metres x png_scale."""
+    value = card(
+        name=name, task="depth", size=height, rule="minimal", multiple=32, mean=DPT_MEAN, std=DPT_STD,
+        upsample="bicubic", output="predicted_depth",
+    )
+    value["preprocess"]["width"] = width
+    value["semantics"] = "metric-depth"
+    value["metricPngScale"] = png_scale
+    return value
+
+
 def depth_anything_v2_card(name: str) -> dict:
     """Original Depth Anything V2: 518, keep aspect, `lower_bound`, x14, cv2 cubic, ImageNet, bilinear align-corners."""
     return card(
@@ -73,6 +86,25 @@ def hf_dpt_preprocessor(size: int) -> dict:
         "resample": PIL_BILINEAR,
         "rescale_factor": 1 / 255,
         "size": {"height": size, "width": size},
+    }
+
+
+def keep_aspect_preprocessor(height: int, width: int, multiple: int, mean, std) -> dict:
+    """A Hugging Face processor config as close to a reference card as DPTImageProcessor gets (keep aspect, the
+    `minimal` rule, PIL bicubic instead of cv2 cubic). dpt itself runs such folders by their dpt-card.json."""
+    return {
+        "do_normalize": True,
+        "do_pad": False,
+        "do_rescale": True,
+        "do_resize": True,
+        "ensure_multiple_of": multiple,
+        "image_mean": list(mean),
+        "image_processor_type": "DPTImageProcessor",
+        "image_std": list(std),
+        "keep_aspect_ratio": True,
+        "resample": PIL_BICUBIC,
+        "rescale_factor": 1 / 255,
+        "size": {"height": height, "width": width},
     }
 
 

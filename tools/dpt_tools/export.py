@@ -165,6 +165,7 @@ def ort_session(path: str, threads: int = 1):
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3  # errors only: fp16 graphs log a warning per node constant folding skips
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 

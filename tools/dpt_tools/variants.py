@@ -1,0 +1,113 @@
+"""fp16 and int8 variants of an exported fp32 graph, and how far each one is from the PyTorch model.
+
+File names follow transformers.js (what `src/model/locate.ts` reads): onnx/model.onnx (fp32),
+onnx/model_fp16.onnx, onnx/model_quantized.onnx (dtype `q8`).
+
+- fp16: onnxruntime's maintained converter (`onnxruntime.transformers.float16`) with `keep_io_types=True`, so the
+  graph still takes and returns float32 (`src/model/bind.ts` insists on float32 tensors; the CLI feeds the same
+  input for every dtype). Ops without a float16 kernel on the CPU execution provider get Cast nodes from
+  onnxruntime itself when the session is created; on CPU this variant is for size, not speed.
+- q8: `quantize_dynamic` on MatMul/Gemm with constant weights (every ViT linear layer), weights QInt8, activations
+  quantised per run to uint8 (U8S8). onnxruntime's quantisation docs name U8S8 the fast x86-64 path
+  (VPMADDUBSW; VPDPBUSD on AVX512-VNNI) and U8U8 the fallback for CPUs *without* VNNI, where U8S8 can saturate;
+  this machine and the targets have VNNI. Convolutions stay float32 by default (`q8_ops` can add "Conv"):
+  onnxruntime 1.30 runs the resulting ConvInteger with QInt8 weights, but on the tiny DPT-Hybrid fixture it tripled
+  the error (max |q8 - fp32| 0.28 instead of 0.085 on outputs of magnitude ~5); its speed is for the speed work
+  to measure.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from .export import ort_session
+
+VARIANT_FILES = {"fp32": "model.onnx", "fp16": "model_fp16.onnx", "q8": "model_quantized.onnx"}
+DTYPES = tuple(VARIANT_FILES)
+Q8_OPS = ["MatMul", "Gemm"]
+
+
+def parse_dtypes(text: str) -> list[str]:
+    """`fp32,fp16,q8` -> ordered unique list; fp32 always comes first because the others derive from it."""
+    wanted = [t.strip() for t in text.split(",") if t.strip()]
+    unknown = [t for t in wanted if t not in VARIANT_FILES]
+    if unknown or not wanted:
+        raise ValueError(f"expected a comma list of {', '.join(DTYPES)}, got {text!r}")
+    return [d for d in DTYPES if d in wanted or d == "fp32"]
+
+
+def write_fp16(fp32_path: Path, out_path: Path) -> None:
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    model = onnx.load_model(str(fp32_path))
+    converted = convert_float_to_float16(model, keep_io_types=True)
+    onnx.save_model(converted, str(out_path))
+
+
+def write_q8(fp32_path: Path, out_path: Path, ops: list[str] = Q8_OPS) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(
+        str(fp32_path), str(out_path), weight_type=QuantType.QInt8, op_types_to_quantize=list(ops),
+        per_channel=False, reduce_range=False, extra_options={"MatMulConstBOnly": True},
+    )
+
+
+def write_variants(onnx_dir: Path, dtypes: list[str], q8_ops: list[str] = Q8_OPS) -> list[Path]:
+    """Derive the requested non-fp32 variants from onnx_dir/model.onnx; returns the files written. Each file is
+    written under a temporary name and renamed, so a reader (a running benchmark) never sees half a graph."""
+    fp32 = onnx_dir / VARIANT_FILES["fp32"]
+    if (onnx_dir / (fp32.name + "_data")).exists():
+        # Graphs over 2 GB keep their weights in a side file; none of the DPT family gets there (DPT-Large: 1.4 GB).
+        raise SystemExit(f"{fp32} stores its weights as external data: fp16 / q8 variants are not supported for it")
+    written = []
+    for dtype in dtypes:
+        target = onnx_dir / VARIANT_FILES[dtype]
+        partial = onnx_dir / f".{target.name}.partial"
+        if dtype == "fp16":
+            write_fp16(fp32, partial)
+        elif dtype == "q8":
+            write_q8(fp32, partial, q8_ops)
+        else:
+            continue
+        partial.replace(target)
+        written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class VariantCheck:
+    dtype: str
+    hw: tuple[int, int]
+    max_abs_diff: float
+    output_range: float
+    correlation: float
+
+    @property
+    def relative(self) -> float:
+        return self.max_abs_diff / self.output_range if self.output_range > 0 else float("inf")
+
+    def line(self) -> str:
+        return (f"{self.dtype:>4} at {self.hw[1]}x{self.hw[0]} (WxH): max |onnx - torch| {self.max_abs_diff:.3e} "
+                f"(output range {self.output_range:.4g}, relative {self.relative:.2e}), correlation {self.correlation:.6f}")
+
+
+def check_variants(onnx_dir: Path, dtypes: list[str], forward, hw: tuple[int, int], seed: int = 1234,
+                   threads: int = 1) -> list[VariantCheck]:
+    """Each variant against `forward` (the PyTorch model) on one random normal input of size hw."""
+    x = torch.randn(1, 3, *hw, generator=torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        expected = forward(x).numpy().astype(np.float64)
+    span = float(expected.max() - expected.min())
+    checks = []
+    for dtype in dtypes:
+        got = ort_session(str(onnx_dir / VARIANT_FILES[dtype]), threads).run(None, {"pixel_values": x.numpy()})[0]
+        if got.shape != expected.shape:
+            raise AssertionError(f"{dtype}: ONNX output {got.shape} != torch {expected.shape} at {hw}")
+        got = got.astype(np.float64)
+        corr = float(np.corrcoef(got.ravel(), expected.ravel())[0, 1]) if got.size > 1 else float("nan")
+        checks.append(VariantCheck(dtype, hw, float(np.max(np.abs(got - expected))), span, corr))
+    return checks
