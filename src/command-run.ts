@@ -1,8 +1,11 @@
 import type {Command} from '@oclif/core'
 import {handleRunError} from './command-errors.js'
 import {runSettings, type RunFlagValues} from './flags.js'
+import {resolveModelPath} from './hub/resolve-model.js'
+import type {Task} from './model/card.js'
 import {runImages, type RunResult, type TaskPlan} from './pipeline/run.js'
 import type {RunSettings} from './pipeline/settings.js'
+import {pullProgress} from './ui/download-progress.js'
 import {progressEvents} from './ui/progress.js'
 import {summaryLines} from './ui/summary.js'
 
@@ -12,15 +15,19 @@ import {summaryLines} from './ui/summary.js'
  */
 export async function runImageCommand(
   command: Command,
+  task: Task,
   inputs: readonly string[],
   flags: RunFlagValues,
   makePlan: (settings: RunSettings) => TaskPlan,
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
   const log = (line: string): void => command.logToStderr(line)
-  const ui = progressEvents(process.stderr.isTTY === true && !json, log)
+  const tty = process.stderr.isTTY === true && !json
+  const ui = progressEvents(tty, log)
   try {
-    const settings = runSettings(inputs, flags)
+    const request = {ref: flags.model, task, dtype: flags.dtype, offline: flags.offline}
+    const model = await resolveModelPath(request, pullProgress(tty, log, 'model not in the cache yet: downloading'))
+    const settings = runSettings(inputs, {...flags, model})
     const result = await runImages(settings, makePlan(settings), ui)
     ui.stop()
     if (!json) for (const line of summaryLines(result, flags.output)) log(line)

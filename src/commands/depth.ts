@@ -34,7 +34,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
-    return runImageCommand(this, argv as string[], flags, (settings) =>
+    return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
       depthPlan({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],

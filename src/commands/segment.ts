@@ -39,7 +39,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<SegmentResult> {
     const {argv, flags} = await this.parse(Segment)
-    return runImageCommand(this, argv as string[], flags, (settings) =>
+    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) =>
       segmentPlan({
         outDir: settings.outDir,
         formats: flags.format.split(',') as SegmentFormat[],
