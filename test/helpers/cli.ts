@@ -9,9 +9,9 @@ export interface CliResult {
 }
 
 /** Runs bin/run.js as a user would, in its own process (worker threads, exit codes, signals and all). */
-export function runCli(args: readonly string[], options: {cwd?: string; interruptWhen?: () => boolean} = {}): Promise<CliResult & {interrupted: boolean}> {
+export function runCli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean} = {}): Promise<CliResult & {interrupted: boolean}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
