@@ -26,7 +26,9 @@ export async function runImageCommand(
   const ui = progressEvents(tty, log)
   try {
     const request = {ref: flags.model, task, dtype: flags.dtype, offline: flags.offline}
-    const model = await resolveModelPath(request, pullProgress(tty, log, 'model not in the cache yet: downloading'))
+    // The download notice goes to stderr even under --json: a large download must never start unannounced.
+    const notice = (line: string): void => void process.stderr.write(`${line}\n`)
+    const model = await resolveModelPath(request, pullProgress(tty, notice, 'model not in the cache yet: downloading'))
     const settings = runSettings(inputs, {...flags, model})
     const result = await runImages(settings, makePlan(settings), ui)
     ui.stop()

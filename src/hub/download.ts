@@ -38,7 +38,7 @@ async function withRetries<T>(settings: HubSettings, what: string, attempt: (n: 
           remedy: 'Run the same command again: the part already downloaded is kept and resumed. DPT_HTTP_TIMEOUT (seconds) sets how long a silent connection is waited for.',
         })
       }
-      await new Promise((r) => setTimeout(r, 250 * 2 ** (n - 1)))
+      await new Promise((r) => setTimeout(r, settings.retryDelayMs * 2 ** (n - 1)))
     }
   }
 }

@@ -16,6 +16,8 @@ export interface HubSettings {
   readonly idleTimeoutMs: number
   /** Attempts per file for failures worth retrying (dropped connections, stalls, 5xx). */
   readonly attempts: number
+  /** First pause between attempts; doubles after each. */
+  readonly retryDelayMs: number
 }
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co'
@@ -26,7 +28,7 @@ export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
   if (!(seconds > 0)) throw new DptError(`Expected DPT_HTTP_TIMEOUT to be a positive number of seconds, got \`${env.DPT_HTTP_TIMEOUT}\``)
   const endpoint = (env.HF_ENDPOINT === undefined || env.HF_ENDPOINT === '' ? DEFAULT_ENDPOINT : env.HF_ENDPOINT).replace(/\/+$/, '')
   const token = env.HF_TOKEN === undefined || env.HF_TOKEN === '' ? undefined : env.HF_TOKEN
-  return {endpoint, token, idleTimeoutMs: Math.round(seconds * 1000), attempts: 5}
+  return {endpoint, token, idleTimeoutMs: Math.round(seconds * 1000), attempts: 5, retryDelayMs: 500}
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']

@@ -37,8 +37,9 @@ describe('pullModel against a hub-like server', () => {
   beforeEach(() => {
     hub.faults = {}
     hub.log.length = 0
+    hub.cdnBodies.length = 0
     paths = cachePaths(mkdtempSync(join(tmpdir(), 'dpt-cache-')))
-    settings = {endpoint: hub.endpoint, token: undefined, idleTimeoutMs: 2000, attempts: 4}
+    settings = {endpoint: hub.endpoint, token: undefined, idleTimeoutMs: 2000, attempts: 4, retryDelayMs: 10}
   })
 
   it('installs every file byte for byte, verified, with a manifest naming the commit', async () => {

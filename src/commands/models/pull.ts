@@ -22,7 +22,8 @@ export default class ModelsPull extends Command {
 
   async run(): Promise<ModelsPullResult> {
     const {args, flags} = await this.parse(ModelsPull)
-    const log = (line: string): void => this.logToStderr(line)
+    // Notices (what is downloaded, waiting for another pull) reach stderr even under --json; the bar only a terminal.
+    const log = (line: string): void => void process.stderr.write(`${line}\n`)
     try {
       const registry = loadRegistry()
       const entry = requireEntry(registry, args.id)
