@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import {createHash} from 'node:crypto'
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, beforeEach, describe, it} from 'node:test'
@@ -153,6 +153,18 @@ describe('pullModel against a hub-like server', () => {
     assert.deepEqual(waits, ['tiny'])
     assert.equal(cdnGets().length, 1)
     assert.deepEqual(readFileSync(join(a.dir, 'onnx/model.onnx')), onnx)
+  })
+
+  it('takes over a lock left by a pull that died (no heartbeat for longer than the stale time)', async () => {
+    const lock = join(paths.locks, 'tiny.lock')
+    mkdirSync(lock, {recursive: true})
+    const past = new Date(Date.now() - 60_000)
+    utimesSync(lock, past, past)
+    const waits: string[] = []
+    const result = await pullModel(registry, paths, settings, requireEntry(registry, 'tiny'), fp32, {waiting: (id) => waits.push(id)})
+    assert.equal(result.downloaded, true)
+    assert.deepEqual(waits, [])
+    assert.equal(existsSync(lock), false) // released
   })
 
   it('says the hub is unreachable, with the URL and the remedies', async () => {
