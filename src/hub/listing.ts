@@ -1,7 +1,10 @@
 import type {Task} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
+import {DptError} from '../pipeline/errors.js'
 import {installedDtypes, installedModels, manifestBytes, type CachePaths} from './cache.js'
-import {filesFor, knownSize, type Registry} from './registry.js'
+import {inspectFile} from './download.js'
+import type {HubSettings} from './http.js'
+import {filesFor, knownSize, type Registry, type RegistryFile} from './registry.js'
 
 export interface ModelListing {
   readonly id: string
@@ -59,4 +62,39 @@ export function listModels(registry: Registry, paths: CachePaths): ModelListing[
       installedBytes: manifestBytes(m),
     }))
   return [...fromRegistry, ...local]
+}
+
+/**
+ * Download sizes the registry does not pin, asked of the hub (one HEAD per file; `dpt models list --remote`).
+ * A dtype whose files the hub does not have (404) is reported as null rather than failing the listing.
+ */
+export async function withRemoteSizes(registry: Registry, listing: readonly ModelListing[], settings: HubSettings): Promise<ModelListing[]> {
+  const sized: ModelListing[] = []
+  for (const model of listing) {
+    const entry = registry.models.find((m) => m.id === model.id)
+    if (entry?.source === null || entry === undefined) {
+      sized.push(model)
+      continue
+    }
+    const source = entry.source
+    const sizes = new Map<string, number | null>()
+    const sizeOf = async (file: RegistryFile): Promise<number | null> => {
+      if (file.size !== null) return file.size
+      if (!sizes.has(file.path)) {
+        const remote = await inspectFile(settings, source.repo, source.revision, file).catch((error: unknown) => {
+          if (error instanceof DptError && /^Not found/.test(error.message)) return undefined
+          throw error
+        })
+        sizes.set(file.path, remote?.size ?? null)
+      }
+      return sizes.get(file.path) ?? null
+    }
+    const downloadBytes: Partial<Record<Dtype, number | null>> = {}
+    for (const dtype of model.dtypes) {
+      const each = await Promise.all(filesFor(source, dtype)!.map(sizeOf))
+      downloadBytes[dtype] = each.every((n) => n !== null) ? each.reduce((s: number, n) => s + (n ?? 0), 0) : null
+    }
+    sized.push({...model, downloadBytes})
+  }
+  return sized
 }

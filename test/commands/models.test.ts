@@ -110,11 +110,14 @@ describe('dpt models, default model and doctor (CLI)', () => {
       ['tiny', 'depth', true, 'hub', []],
       ['tiny-seg', 'segmentation', true, 'export', []],
     ])
+    const remote = JSON.parse((await runCli(['models', 'list', '--remote', '--json'], {env})).stdout) as ModelsListResult
+    const total = Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0)
+    assert.deepEqual(remote.models.map((m) => m.downloadBytes), [{fp32: total}, {}])
     const pulled = await runCli(['models', 'pull', 'tiny', '--json'], {env})
     assert.equal(pulled.code, 0, pulled.stderr)
     const pull = JSON.parse(pulled.stdout) as ModelsPullResult
     assert.equal(pull.downloaded, true)
-    assert.equal(pull.downloadedBytes, Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0))
+    assert.equal(pull.downloadedBytes, total)
     const list = JSON.parse((await runCli(['models', 'list', '--json'], {env})).stdout) as ModelsListResult
     assert.deepEqual(list.models[0]?.installed, ['fp32'])
     assert.equal(list.models[0]?.installedBytes, pull.downloadedBytes)

@@ -31,7 +31,12 @@ describe('pullModel against a hub-like server', () => {
 
   before(async () => {
     hub = await startHubServer({[TINY_REPO]: files})
-    registry = loadRegistry({DPT_REGISTRY: writeTestRegistry()})
+    const pinned = (id: string, sha256: string) => ({
+      ...JSON.parse(readFileSync(writeTestRegistry(), 'utf8')).models[0],
+      id,
+      source: {repo: TINY_REPO, revision: 'main', files: [], dtypes: {fp32: [{path: 'onnx/model.onnx', size: onnx.length, sha256}]}},
+    })
+    registry = loadRegistry({DPT_REGISTRY: writeTestRegistry([pinned('pinned-right', onnxSha), pinned('pinned-wrong', 'f'.repeat(64))])})
   })
   after(async () => hub.close())
   beforeEach(() => {
@@ -106,6 +111,12 @@ describe('pullModel against a hub-like server', () => {
     assert.equal(readManifest(join(paths.models, 'tiny')), undefined)
     assert.equal(existsSync(join(paths.models, 'tiny', 'onnx', 'model.onnx')), false)
     assert.deepEqual(readdirSync(paths.downloads), [])
+  })
+
+  it('a pinned sha256 wins over the hub\'s', async () => {
+    const right = await pullModel(registry, paths, settings, requireEntry(registry, 'pinned-right'), fp32)
+    assert.equal(readManifest(right.dir)!.files[0]?.verifiedBy, 'pinned-sha256')
+    await assert.rejects(pullModel(registry, paths, settings, requireEntry(registry, 'pinned-wrong'), fp32), new RegExp(`sha256 ${onnxSha} does not match the pinned f{64}`))
   })
 
   it('refuses a file with neither a pinned nor a hub sha256 unless told to accept it', async () => {

@@ -1,6 +1,7 @@
-import {Command} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 import {cachePaths} from '../../hub/cache.js'
-import {listModels, type ModelListing} from '../../hub/listing.js'
+import {hubSettings} from '../../hub/http.js'
+import {listModels, withRemoteSizes, type ModelListing} from '../../hub/listing.js'
 import {loadRegistry} from '../../hub/registry.js'
 import {formatBytes} from '../../ui/download-progress.js'
 import {table} from '../../ui/table.js'
@@ -14,15 +15,19 @@ export interface ModelsListResult {
 
 export default class ModelsList extends Command {
   static override summary = 'List the registry\'s models and the installed ones, with sizes.'
-  static override examples = ['<%= config.bin %> models list', '<%= config.bin %> models list --json']
+  static override examples = ['<%= config.bin %> models list', '<%= config.bin %> models list --remote --json']
   static override enableJsonFlag = true
+  static override flags = {
+    remote: Flags.boolean({summary: 'Ask the hub for the download sizes the registry does not pin (one HEAD request per file).'}),
+  }
 
   async run(): Promise<ModelsListResult> {
-    await this.parse(ModelsList)
+    const {flags} = await this.parse(ModelsList)
     try {
       const registry = loadRegistry()
       const paths = cachePaths()
-      const models = listModels(registry, paths)
+      const local = listModels(registry, paths)
+      const models = flags.remote ? await withRemoteSizes(registry, local, hubSettings()) : local
       const size = (m: ModelListing): string => {
         if (m.installed.length > 0) return formatBytes(m.installedBytes)
         if (m.source === 'export') return '-'
@@ -38,7 +43,8 @@ export default class ModelsList extends Command {
         m.licence ?? '',
       ])
       for (const line of table(['ID', 'TASK', 'INSTALLED', 'SIZE', 'SOURCE', 'LICENCE'], rows)) this.log(line)
-      this.log(`\n* default model of its task. Cache: ${paths.root}. Details: dpt models info ID.`)
+      this.log(`\n* default model of its task. SIZE: installed, else the fp32 download (? = not pinned: --remote asks the hub).`)
+      this.log(`Cache: ${paths.root}. Details: dpt models info ID.`)
       return {cache: paths.root, registry: registry.path, models}
     } catch (error) {
       return handleRunError(this, error)
