@@ -3,6 +3,7 @@ import {homedir, platform} from 'node:os'
 import {join, resolve} from 'node:path'
 import type {Task} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
+import {DptError} from '../pipeline/errors.js'
 import {writeFileAtomic} from '../pipeline/write/atomic.js'
 
 /**
@@ -62,7 +63,15 @@ export function cachePaths(root: string = cacheDir()): CachePaths {
   return {root, models: join(root, 'models'), downloads: join(root, 'downloads'), locks: join(root, 'locks')}
 }
 
-export const modelDir = (paths: CachePaths, id: string): string => join(paths.models, id)
+/** Model ids are folder names in the cache: lower-case letters, digits, dots and dashes, never a path. */
+export const MODEL_ID = /^[a-z0-9][a-z0-9.-]*$/
+
+export function modelDir(paths: CachePaths, id: string): string {
+  if (!MODEL_ID.test(id) || id.includes('..')) {
+    throw new DptError(`Expected a model id of lower-case letters, digits, dots and dashes, got \`${id}\``, {remedy: 'See the ids with `dpt models list`.'})
+  }
+  return join(paths.models, id)
+}
 
 export function readManifest(dir: string): Manifest | undefined {
   const path = join(dir, MANIFEST)
@@ -90,8 +99,9 @@ export function installedModels(paths: CachePaths): Manifest[] {
   if (!existsSync(paths.models)) return []
   return readdirSync(paths.models, {withFileTypes: true})
     .filter((e) => e.isDirectory())
-    .map((e) => readManifest(join(paths.models, e.name)))
-    .filter((m): m is Manifest => m !== undefined)
+    .map((e) => ({name: e.name, manifest: readManifest(join(paths.models, e.name))}))
+    // A manifest copied into a folder of another name is not that model.
+    .flatMap(({name, manifest}) => (manifest?.id === name ? [manifest] : []))
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 

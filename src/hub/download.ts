@@ -1,9 +1,6 @@
 import {createHash} from 'node:crypto'
-import {createWriteStream} from 'node:fs'
-import {mkdir, rename, rm, stat, truncate} from 'node:fs/promises'
+import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
-import {pipeline} from 'node:stream/promises'
-import {Transform} from 'node:stream'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import type {Verification} from './cache.js'
 import {hubRequest, statusError, TransientError, type HubResponse, type HubSettings} from './http.js'
@@ -140,34 +137,34 @@ export async function downloadFile(
     reported = onDisk
   }
   await withRetries(settings, `${where.repo}/${file.path}`, async () => {
-    let offset = await sizeOf(part)
-    if (expectedSize !== null && offset > expectedSize) {
-      await truncate(part, 0)
-      offset = 0
-    }
-    report(offset)
-    if (expectedSize !== null && offset === expectedSize) return
-    const {response, start} = await openBody(settings, remote, offset, where.repo, where.revision)
-    if (start === -1) {
-      // 416: the part is not a prefix of this file; start again from zero.
-      await truncate(part, 0)
-      report(0)
-      throw new TransientError(`${remote.dataUrl} refused to resume at byte ${offset}`)
-    }
-    if (start === 0 && offset > 0) {
-      await truncate(part, 0)
-      report(0)
-    }
-    const counter = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        report(reported + chunk.length)
-        done(null, chunk)
-      },
-    })
+    // The part is open before the request: a body that fails at once must find its reader attached.
+    const handle = await open(part, 'a')
     try {
-      await pipeline(response.body, counter, createWriteStream(part, {flags: start === 0 ? 'w' : 'a'}))
-    } catch (error) {
-      throw new TransientError(`${remote.dataUrl}: connection lost after ${await sizeOf(part)} bytes (${(error as Error).message})`, {cause: error})
+      let offset = (await handle.stat()).size
+      if (expectedSize !== null && offset > expectedSize) {
+        await handle.truncate(0)
+        offset = 0
+      }
+      report(offset)
+      if (expectedSize !== null && offset === expectedSize) return
+      const {response, start} = await openBody(settings, remote, offset, where.repo, where.revision)
+      if (start === -1 || (start === 0 && offset > 0)) {
+        // 416 (the part is no prefix of this file) or a server ignoring Range: start again from zero.
+        await handle.truncate(0)
+        report(0)
+        if (start === -1) throw new TransientError(`${remote.dataUrl} refused to resume at byte ${offset}`)
+      }
+      // Each chunk is on disk (append mode) before the next is read: what arrived before a drop is kept.
+      try {
+        for await (const chunk of response.body) {
+          await handle.write(chunk as Buffer)
+          report(reported + (chunk as Buffer).length)
+        }
+      } catch (error) {
+        throw new TransientError(`${remote.dataUrl}: connection lost after ${reported} bytes (${(error as Error).message})`, {cause: error})
+      }
+    } finally {
+      await handle.close()
     }
     const got = await sizeOf(part)
     if (expectedSize !== null && got < expectedSize) throw new TransientError(`${remote.dataUrl}: connection closed at byte ${got} of ${expectedSize}`)

@@ -98,6 +98,8 @@ export async function hubRequest(settings: HubSettings, method: 'GET' | 'HEAD', 
   if (settings.token !== undefined && new URL(url).origin === new URL(settings.endpoint).origin) headers.authorization = `Bearer ${settings.token}`
   try {
     const response = await request(url, {method, headers, dispatcher: dispatcherFor(settings)})
+    // A body that fails before anyone reads it must not crash the process; its reader still sees the error.
+    response.body.on('error', () => undefined)
     const flat: Record<string, string | undefined> = {}
     for (const [name, value] of Object.entries(response.headers)) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
     return {url, status: response.statusCode, headers: flat, body: response.body}

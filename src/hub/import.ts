@@ -53,12 +53,11 @@ export async function importModel(registry: Registry, paths: CachePaths, source:
   }
   const task = taskOf(from, dtypes[0]!)
   const id = options.id ?? basename(from).toLowerCase()
-  if (!/^[a-z0-9][a-z0-9.-]*$/.test(id)) throw new DptError(`Expected a model id of lower-case letters, digits, dots and dashes, got \`${id}\``, {remedy: 'Pass --id NAME.'})
+  const dir = modelDir(paths, id)
   const entry = findEntry(registry, id)
   if (entry !== undefined && entry.task !== task) {
     throw new DptError(`${source} is a ${task} model but registry id ${id} is a ${entry.task} model`, {exitCode: ExitCode.model, remedy: 'Import it under another --id.'})
   }
-  const dir = modelDir(paths, id)
   return withModelLock(paths, id, () => undefined, async () => {
     const replaced = readManifest(dir) !== undefined || existsSync(dir)
     if (replaced && !options.force) {

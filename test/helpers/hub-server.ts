@@ -100,7 +100,8 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
     const next = (): void => {
       const limit = Math.min(body.length, drop ?? Infinity, stall ?? Infinity)
       if (sent >= limit) {
-        if (drop !== undefined && sent >= drop) return void res.socket?.destroy()
+        // Close mid-body once the client had a moment to read what was sent (a reset loses bytes in flight).
+        if (drop !== undefined && sent >= drop) return void setTimeout(() => res.socket?.destroy(), 100)
         if (stall !== undefined && sent >= stall) return // silent, until the client gives up
         return void res.end()
       }
