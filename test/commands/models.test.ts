@@ -133,6 +133,12 @@ describe('dpt models, default model and doctor (CLI)', () => {
     const rm = await runCli(['models', 'rm', 'tiny', '--json'], {env})
     assert.equal(rm.code, 0, rm.stderr)
     assert.equal(existsSync(join(env.DPT_CACHE!, 'models', 'tiny')), false)
+    // A folder with Hugging Face config files only, under its own name: listed as a local model.
+    const own = await runCli(['models', 'import', fixture('models', 'dpt-large-tiny'), '--json'], {env})
+    assert.equal(own.code, 0, own.stderr)
+    assert.deepEqual([(JSON.parse(own.stdout) as ModelsImportResult).id, (JSON.parse(own.stdout) as ModelsImportResult).task], ['dpt-large-tiny', 'depth'])
+    const after = JSON.parse((await runCli(['models', 'list', '--json'], {env})).stdout) as ModelsListResult
+    assert.deepEqual(after.models.map((m) => [m.id, m.source, m.installed]), [['tiny', 'hub', []], ['tiny-seg', 'export', []], ['dpt-large-tiny', 'local', ['fp32']]])
     const unknown = await runCli(['models', 'info', 'nope'], {env})
     assert.equal(unknown.code, 2)
     assert.match(oneLine(unknown.stderr), /Unknown model id nope Known ids: tiny, tiny-seg/)
