@@ -4,6 +4,7 @@
  * Every test uses its own DPT_CACHE in a temp dir and the test registry (DPT_REGISTRY).
  */
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {connect, type AddressInfo} from 'node:net'
@@ -18,7 +19,7 @@ import type {ModelsPullResult} from '../../src/commands/models/pull.js'
 import type {RunResult} from '../../src/pipeline/run.js'
 import {formatBytes} from '../../src/ui/download-progress.js'
 import {runCli} from '../helpers/cli.js'
-import {fixture} from '../helpers/fixtures.js'
+import {fixture, repoRoot} from '../helpers/fixtures.js'
 import {hubEnv, tinyRepo, TINY_REPO, writeTestRegistry} from '../helpers/hub-fixture.js'
 import {startHubServer, type HubServer} from '../helpers/hub-server.js'
 
@@ -146,14 +147,28 @@ describe('dpt models, default model and doctor (CLI)', () => {
 
   it('two pulls of the same model in two processes: one downloads, the other waits and reuses it', async () => {
     const env = hubEnv(hub.endpoint, registry)
-    hub.faults = {trickle: {bytes: 16_000, ms: 40}}
-    const [a, b] = await Promise.all([runCli(['models', 'pull', 'tiny', '--json'], {env}), runCli(['models', 'pull', 'tiny', '--json'], {env})])
+    // The first pull's download is held after its first chunk until the second pull says it is waiting.
+    let release = (): void => undefined
+    hub.faults = {gate: new Promise<void>((r) => (release = r))}
+    const safety = setTimeout(() => release(), 30_000)
+    const first = runCli(['models', 'pull', 'tiny', '--json'], {env})
+    while (!hub.log.some((r) => r.server === 'cdn' && r.method === 'GET')) await new Promise((r) => setTimeout(r, 20))
+    const second = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), 'models', 'pull', 'tiny', '--json'], {env, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    second.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    second.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      if (stderr.includes('waiting for it to finish')) release()
+    })
+    const code = await new Promise<number | null>((r) => second.on('close', r))
+    const a = await first
+    clearTimeout(safety)
     assert.equal(a.code, 0, a.stderr)
-    assert.equal(b.code, 0, b.stderr)
-    const results = [a, b].map((r) => JSON.parse(r.stdout) as ModelsPullResult)
-    assert.deepEqual(results.map((r) => r.downloaded).sort(), [false, true])
+    assert.equal(code, 0, stderr)
+    assert.match(stderr, /^tiny: another dpt process is downloading it; waiting for it to finish$/m)
+    assert.deepEqual([(JSON.parse(a.stdout) as ModelsPullResult).downloaded, (JSON.parse(stdout) as ModelsPullResult).downloaded], [true, false])
     assert.equal(hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET').length, 1)
-    assert.match(a.stderr + b.stderr, /tiny: another dpt process is downloading it; waiting for it to finish/)
   })
 
   it('honours HTTP_PROXY (through a CONNECT proxy) and NO_PROXY', async () => {

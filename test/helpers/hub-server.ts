@@ -26,6 +26,8 @@ export interface HubFaults {
   token?: string
   /** LFS redirects without X-Linked-Etag or ETag (nothing to verify against). */
   noEtag?: boolean
+  /** Send the first chunk of a CDN body, then wait for this promise before the rest. */
+  gate?: Promise<void>
 }
 
 export interface LoggedRequest {
@@ -95,6 +97,7 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
     if (drop !== undefined) faults.dropAfter!.times--
     const stall = faults.stallAfter
     if (stall !== undefined) delete faults.stallAfter
+    let gate = faults.gate
     const chunk = faults.trickle?.bytes ?? 64 * 1024
     const pause = faults.trickle?.ms ?? 0
     const next = (): void => {
@@ -109,7 +112,10 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
       sent += piece.length
       cdnBodies[index] = sent
       res.write(piece)
-      if (pause > 0) setTimeout(next, pause)
+      if (gate !== undefined) {
+        void gate.then(next)
+        gate = undefined
+      } else if (pause > 0) setTimeout(next, pause)
       else setImmediate(next)
     }
     next()
