@@ -92,10 +92,10 @@ describe('pullModel against a hub-like server', () => {
     assert.deepEqual(readFileSync(join(result.dir, 'onnx/model.onnx')), onnx)
     assert.deepEqual(cdnGets().map((r) => r.range), [undefined, 'bytes=70000-'])
     assert.ok(performance.now() - started < 8000)
-    // 24 KB every 100 ms: ~1 s in all, longer than the idle timeout, each gap well under it.
+    // 12 KB every 100 ms: ~2 s in all, twice the idle timeout, each gap a tenth of it.
     paths = cachePaths(mkdtempSync(join(tmpdir(), 'dpt-cache-')))
     hub.log.length = 0
-    hub.faults = {trickle: {bytes: 24_000, ms: 100}}
+    hub.faults = {trickle: {bytes: 12_000, ms: 100}}
     const slow = await pull(fp32, quick)
     assert.deepEqual(readFileSync(join(slow.dir, 'onnx/model.onnx')), onnx)
     assert.equal(cdnGets().length, 1)
