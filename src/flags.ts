@@ -30,7 +30,7 @@ export const runFlags = {
     char: 'm',
     summary: 'Model folder (Hugging Face / transformers.js layout), .onnx file with a dpt model card, or registry id (dpt models list) [default: the task\'s registry default, downloaded once].',
   }),
-  offline: Flags.boolean({summary: 'Never use the network: registry models must already be in the cache.', env: 'DPT_OFFLINE'}),
+  offline: Flags.boolean({summary: 'Never use the network: registry models must already be in the cache (also DPT_OFFLINE=1).', env: 'DPT_OFFLINE'}),
   card: Flags.string({summary: 'Model card JSON to use instead of the one found with the model (see models/card.schema.json).'}),
   dtype: Flags.option({options: ['fp32', 'fp16', 'q8'] as const, default: 'fp32', summary: 'Which ONNX variant of a model folder to run.'})(),
   provider: Flags.option({
