@@ -28,6 +28,8 @@ export interface HubFaults {
   noEtag?: boolean
   /** Send the first chunk of a CDN body, then wait for this promise before the rest. */
   gate?: Promise<void>
+  /** Answer resolve URLs of repository `from` with a relative 307 to `to` (a renamed repository). */
+  moved?: {from: string; to: string}
 }
 
 export interface LoggedRequest {
@@ -128,6 +130,8 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
     if (m === null) return void res.writeHead(404, {'x-error-code': 'RepoNotFound'}).end()
     const [, repo, , rawPath] = m
     const path = decodeURIComponent(rawPath!)
+    const moved = faults.moved
+    if (moved !== undefined && moved.from === repo) return void res.writeHead(307, {location: (req.url ?? '').replace(`/${repo}/`, `/${moved.to}/`)}).end()
     if (faults.token !== undefined && req.headers.authorization !== `Bearer ${faults.token}`) {
       return void res.writeHead(401, {'x-error-code': 'GatedRepo', 'x-error-message': 'Access to this repository is restricted.'}).end()
     }

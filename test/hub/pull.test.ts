@@ -147,6 +147,21 @@ describe('pullModel against a hub-like server', () => {
     await assert.rejects(pull(), /Download of test-org\/dpt-hybrid-tiny\/onnx\/model\.onnx failed after 4 attempts: .*answered 500/)
   })
 
+  it('follows the hub\'s relative redirect of a renamed repository, with the token', async () => {
+    // The old name answers with a relative 307 to the new one, as the hub does for a renamed repository.
+    const moved = await startHubServer({'test-org/renamed': files})
+    moved.faults = {moved: {from: TINY_REPO, to: 'test-org/renamed'}}
+    try {
+      const result = await pull(fp32, {...settings, endpoint: moved.endpoint, token: 't'})
+      assert.deepEqual(readFileSync(join(result.dir, 'onnx/model.onnx')), onnx)
+      const hubHeads = moved.log.filter((r) => r.server === 'hub' && r.method === 'HEAD').map((r) => r.url)
+      assert.deepEqual(hubHeads.filter((u) => u.endsWith('/config.json')), [`/${TINY_REPO}/resolve/main/config.json`, '/test-org/renamed/resolve/main/config.json'])
+      assert.ok(moved.log.filter((r) => r.server === 'hub').every((r) => r.authorization === 'Bearer t'))
+    } finally {
+      await moved.close()
+    }
+  })
+
   it('makes no request in offline mode', async () => {
     await assert.rejects(pull({...fp32, offline: true}), /tiny \(fp32\) is not in the cache .* offline mode forbids downloading it/)
     assert.equal(hub.log.length, 0)
