@@ -3,7 +3,7 @@ import {homedir, platform} from 'node:os'
 import {join, resolve} from 'node:path'
 import type {Task} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
-import {DptError} from '../pipeline/errors.js'
+import {DptError, ExitCode} from '../pipeline/errors.js'
 import {writeFileAtomic} from '../pipeline/write/atomic.js'
 
 /**
@@ -106,3 +106,10 @@ export function installedModels(paths: CachePaths): Manifest[] {
 }
 
 export const manifestBytes = (manifest: Manifest): number => manifest.files.reduce((sum, f) => sum + f.size, 0)
+
+/** A failure to write into the cache (permissions, full disk) as an error that says where and what to do. */
+export function cacheWriteError(path: string, error: unknown): DptError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+  const remedy = code === 'ENOSPC' ? 'Free some space there, or set DPT_CACHE to a folder on a disk with room.' : 'Set DPT_CACHE to a folder you can write to.'
+  return new DptError(`Cannot write to the model cache at ${path} (${code})`, {exitCode: ExitCode.model, cause: error, remedy})
+}

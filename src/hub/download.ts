@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 import {mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {DptError, ExitCode} from '../pipeline/errors.js'
-import type {Verification} from './cache.js'
+import {cacheWriteError, type Verification} from './cache.js'
 import {hubRequest, statusError, TransientError, type HubResponse, type HubSettings} from './http.js'
 import type {RegistryFile} from './registry.js'
 import {checkFile, expectationFor, normaliseEtag, partKey, type Expectation} from './verify.js'
@@ -128,7 +128,9 @@ export async function downloadFile(
   const {file, expectation} = remote
   const key = partKey(expectation) ?? `unverified-${createHash('sha256').update(remote.dataUrl).digest('hex')}`
   const part = join(where.downloads, `${key}.part`)
-  await mkdir(where.downloads, {recursive: true})
+  await mkdir(where.downloads, {recursive: true}).catch((error: unknown) => {
+    throw cacheWriteError(where.downloads, error)
+  })
   const expectedSize = file.size ?? remote.size
   // Progress reports bytes on disk, whatever happens to the part between attempts.
   let reported = 0
@@ -157,10 +159,13 @@ export async function downloadFile(
       // Each chunk is on disk (append mode) before the next is read: what arrived before a drop is kept.
       try {
         for await (const chunk of response.body) {
-          await handle.write(chunk as Buffer)
+          await handle.write(chunk as Buffer).catch((error: unknown) => {
+            throw cacheWriteError(part, error)
+          })
           report(reported + (chunk as Buffer).length)
         }
       } catch (error) {
+        if (error instanceof DptError) throw error
         throw new TransientError(`${remote.dataUrl}: connection lost after ${reported} bytes (${(error as Error).message})`, {cause: error})
       }
     } finally {

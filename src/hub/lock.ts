@@ -2,7 +2,7 @@ import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import lockfile from 'proper-lockfile'
 import {DptError, ExitCode} from '../pipeline/errors.js'
-import type {CachePaths} from './cache.js'
+import {cacheWriteError, type CachePaths} from './cache.js'
 
 /**
  * One pull or import of a model at a time, across processes. proper-lockfile creates the lock with mkdir
@@ -13,7 +13,9 @@ const STALE_MS = 20_000
 const POLL_MS = 300
 
 export async function withModelLock<T>(paths: CachePaths, id: string, onWait: () => void, work: () => Promise<T>): Promise<T> {
-  await mkdir(paths.locks, {recursive: true})
+  await mkdir(paths.locks, {recursive: true}).catch((error: unknown) => {
+    throw cacheWriteError(paths.locks, error)
+  })
   const target = join(paths.locks, id)
   let compromised: Error | undefined
   const options = {

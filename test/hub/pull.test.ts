@@ -162,6 +162,13 @@ describe('pullModel against a hub-like server', () => {
     }
   })
 
+  it('a cache it cannot write to is named, with the remedy', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dpt-cache-')), 'a-file')
+    writeFileSync(file, '')
+    paths = cachePaths(join(file, 'cache'))
+    await assert.rejects(pull(), (e: DptError) => /^Cannot write to the model cache at .*a-file\/cache\/locks \(ENOTDIR\)$/.test(e.message) && /DPT_CACHE/.test(e.remedy ?? ''))
+  })
+
   it('makes no request in offline mode', async () => {
     await assert.rejects(pull({...fp32, offline: true}), /tiny \(fp32\) is not in the cache .* offline mode forbids downloading it/)
     assert.equal(hub.log.length, 0)
