@@ -1,6 +1,6 @@
-import {existsSync} from 'node:fs'
+import {existsSync, readdirSync, statSync} from 'node:fs'
 import {statfs} from 'node:fs/promises'
-import {dirname} from 'node:path'
+import {dirname, join} from 'node:path'
 import {defaultThreads} from '../flags.js'
 import {cachePaths, installedModels, manifestBytes, modelDir} from '../hub/cache.js'
 import {checkInstalled, type InstalledCheck} from '../hub/check-installed.js'
@@ -14,12 +14,26 @@ export interface DoctorReport {
   readonly cpu: CpuInfo
   /** What `dpt depth` uses without --workers / --threads. */
   readonly threads: {readonly workers: number; readonly threadsPerWorker: number}
-  readonly cache: {readonly dir: string; readonly exists: boolean; readonly freeBytes: number | null; readonly installedBytes: number}
+  readonly cache: {
+    readonly dir: string
+    readonly exists: boolean
+    readonly freeBytes: number | null
+    readonly installedBytes: number
+    /** Interrupted downloads kept for resuming (downloads/*.part). */
+    readonly partialBytes: number
+  }
   readonly hub: {readonly endpoint: string; readonly token: boolean; readonly offline: boolean; readonly proxy: string | null}
   readonly registry: {readonly path: string; readonly models: number; readonly defaults: Record<string, string>}
   readonly models: readonly (InstalledCheck & {readonly bytes: number})[]
   /** One line per problem worth acting on. */
   readonly problems: readonly string[]
+}
+
+function partialBytes(downloads: string): number {
+  if (!existsSync(downloads)) return 0
+  return readdirSync(downloads)
+    .filter((f) => f.endsWith('.part'))
+    .reduce((sum, f) => sum + statSync(join(downloads, f)).size, 0)
 }
 
 /** Free bytes on the filesystem that holds (or will hold) the cache. */
@@ -52,7 +66,13 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
     runtime,
     cpu: cpuInfo(),
     threads: {workers: 1, threadsPerWorker: defaultThreads(1)},
-    cache: {dir: paths.root, exists: existsSync(paths.root), freeBytes: await freeBytes(paths.root), installedBytes: models.reduce((s, m) => s + m.bytes, 0)},
+    cache: {
+      dir: paths.root,
+      exists: existsSync(paths.root),
+      freeBytes: await freeBytes(paths.root),
+      installedBytes: models.reduce((s, m) => s + m.bytes, 0),
+      partialBytes: partialBytes(paths.downloads),
+    },
     hub: {endpoint: hub.endpoint, token: hub.token !== undefined, offline: ['1', 'true', 'yes', 'y'].includes((env.DPT_OFFLINE ?? '').toLowerCase()), proxy: proxy === null ? null : proxy.replace(/\/\/[^@/]*@/, '//***@')},
     registry: {path: registry.path, models: registry.models.length, defaults: {...registry.defaults}},
     models,

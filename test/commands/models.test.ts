@@ -213,6 +213,8 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(ok.threads.workers, 1)
     assert.equal(ok.cache.dir, env.DPT_CACHE)
     assert.ok(ok.cache.freeBytes !== null && ok.cache.freeBytes > 0)
+    assert.equal(ok.cache.installedBytes, Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0))
+    assert.equal(ok.cache.partialBytes, 0)
     assert.equal(ok.hub.endpoint, hub.endpoint)
     assert.deepEqual(ok.registry.defaults, {depth: 'tiny', segmentation: 'tiny-seg'})
     assert.deepEqual(ok.models.map((m) => [m.id, m.status]), [['tiny', 'ok']])
