@@ -34,6 +34,7 @@ export default class ModelsInfo extends Command {
         this.log(`${entry.id}: ${entry.title}`)
         this.log(`task ${entry.task}, ${entry.params ?? '?'} parameters, licence ${entry.licence.spdx} (${entry.licence.url})`)
         this.log(entry.source === null ? exportRemedy(entry) : `source: ${entry.source.repo} @ ${entry.source.revision}, dtypes ${Object.keys(entry.source.dtypes).join(', ')}`)
+        if (entry.source !== null && entry.export !== null) this.log(`reference semantics instead: export ${entry.export.checkpoint.url} with\n  ${entry.export.command}`)
         this.log(`card (${entry.card.from}): ${p.width}×${p.height}, ${p.keepAspect ? `keep aspect, ${p.rule}, ×${p.multiple}` : 'square'}, ${p.resize}, mean ${p.mean.join('/')} std ${p.std.join('/')}, upsample ${entry.card.upsample}`)
         this.log(`output: ${entry.card.output}`)
         if (entry.reported !== null) this.log(`reported (${entry.reported.source}): ${entry.reported.results.map((r) => `${r.dataset} ${r.metric} ${r.value}`).join(', ')}`)
