@@ -1,10 +1,23 @@
 import type {Command} from '@oclif/core'
 import {handleRunError} from './command-errors.js'
 import {runSettings, type RunFlagValues} from './flags.js'
+import {resolveModelPath} from './hub/resolve-model.js'
+import type {Task} from './model/card.js'
 import {runImages, type RunResult, type TaskPlan} from './pipeline/run.js'
 import type {RunSettings} from './pipeline/settings.js'
+import {pullProgress} from './ui/download-progress.js'
 import {progressEvents} from './ui/progress.js'
 import {summaryLines} from './ui/summary.js'
+
+/**
+ * --model as a path locateModel accepts: a path stays, a registry id or the task's default comes from the cache,
+ * pulled first when missing. The download notice goes to stderr even under --json: a large download must never
+ * start unannounced.
+ */
+export function resolveModelFlag(flags: Pick<RunFlagValues, 'model' | 'dtype' | 'offline'>, task: Task, tty: boolean): Promise<string> {
+  const notice = (line: string): void => void process.stderr.write(`${line}\n`)
+  return resolveModelPath({ref: flags.model, task, dtype: flags.dtype, offline: flags.offline}, pullProgress(tty, notice, 'model not in the cache yet: downloading'))
+}
 
 /**
  * What depth and segment share around their plan: settings from flags, the progress bar, the human summary on
@@ -12,15 +25,18 @@ import {summaryLines} from './ui/summary.js'
  */
 export async function runImageCommand(
   command: Command,
+  task: Task,
   inputs: readonly string[],
   flags: RunFlagValues,
   makePlan: (settings: RunSettings) => TaskPlan,
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
   const log = (line: string): void => command.logToStderr(line)
-  const ui = progressEvents(process.stderr.isTTY === true && !json, log)
+  const tty = process.stderr.isTTY === true && !json
+  const ui = progressEvents(tty, log)
   try {
-    const settings = runSettings(inputs, flags)
+    const model = await resolveModelFlag(flags, task, tty)
+    const settings = runSettings(inputs, {...flags, model})
     const result = await runImages(settings, makePlan(settings), ui)
     ui.stop()
     if (!json) for (const line of summaryLines(result, flags.output)) log(line)

@@ -29,9 +29,9 @@ export const runFlags = {
   output: Flags.string({char: 'o', summary: 'Output directory; the input tree is mirrored below it.', required: true}),
   model: Flags.string({
     char: 'm',
-    summary: 'Model folder (Hugging Face / transformers.js layout) or .onnx file with a dpt model card.',
-    required: true,
+    summary: 'Model folder (Hugging Face / transformers.js layout), .onnx file with a dpt model card, or registry id (dpt models list) [default: the task\'s registry default, downloaded once].',
   }),
+  offline: Flags.boolean({summary: 'Never use the network: registry models must already be in the cache (also DPT_OFFLINE=1).', env: 'DPT_OFFLINE'}),
   card: Flags.string({summary: 'Model card JSON to use instead of the one found with the model (see models/card.schema.json).'}),
   dtype: Flags.option({options: ['fp32', 'fp16', 'q8'] as const, default: 'fp32', summary: 'Which ONNX variant of a model folder to run.'})(),
   provider: Flags.option({
@@ -65,7 +65,8 @@ export const runFlags = {
 
 export type RunFlagValues = {
   output: string
-  model: string
+  model: string | undefined
+  offline: boolean
   card: string | undefined
   dtype: Dtype
   provider: string
@@ -102,11 +103,16 @@ export function parseShard(value: string): Shard {
   return {index, count}
 }
 
+/** Flags once --model has become a path (src/hub/resolve-model.ts: a registry id or default is pulled first). */
+export type ResolvedRunFlags = Omit<RunFlagValues, 'model'> & {model: string}
+
+/** Intra-op threads per worker when --threads is not given: the cores shared among the workers. */
+export const defaultThreads = (workers: number): number => Math.max(1, Math.floor(availableParallelism() / workers))
+
 /** The one place raw flags become settings; nothing downstream reads flags or guesses defaults. */
-export function runSettings(inputs: readonly string[], flags: RunFlagValues): RunSettings {
+export function runSettings(inputs: readonly string[], flags: ResolvedRunFlags): RunSettings {
   const cwd = process.cwd()
-  const cores = availableParallelism()
-  const threads = flags.threads ?? Math.max(1, Math.floor(cores / flags.workers))
+  const threads = flags.threads ?? defaultThreads(flags.workers)
   return {
     inputs,
     cwd,

@@ -7,6 +7,7 @@ import {benchInputs, parseSizes} from '../bench/inputs.js'
 import {renderMarkdown, renderTable} from '../bench/render.js'
 import {runBench, type BenchResult} from '../bench/run.js'
 import {handleRunError} from '../command-errors.js'
+import {resolveModelFlag} from '../command-run.js'
 import {runFlags, runSettings} from '../flags.js'
 import {parseGate} from '../eval/report/index.js'
 import {taskOf} from '../model/hf-config.js'
@@ -23,6 +24,7 @@ latency p50/p95/p99, the split by stage, peak RSS, FLOPs per image (counted by o
 network input size, outside the timing) and the GFLOP/s reached. With $GITHUB_STEP_SUMMARY set, a Markdown
 table is appended to it.`
   static override examples = [
+    '<%= config.bin %> bench --images 20 --sizes 1920x1080                   # the default depth model',
     '<%= config.bin %> bench --model ./dpt-hybrid --images 20 --sizes 1920x1080',
     '<%= config.bin %> bench ./photos --model ./dpt-hybrid --dtype q8 --json > bench.json',
   ]
@@ -49,7 +51,8 @@ table is appended to it.`
     try {
       const gates = (flags['fail-if'] ?? []).map((gate) => parseGate(gate, BENCH_GATES))
       const inputs = await benchInputs(argv as string[], {count: flags.images, sizes: parseSizes(flags.sizes), scratch, cwd: process.cwd()})
-      const run = runSettings(inputs.files, {...flags, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false})
+      const model = await resolveModelFlag(flags, flags.task ?? 'depth', process.stderr.isTTY === true && !json)
+      const run = runSettings(inputs.files, {...flags, model, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false})
       const task = flags.task ?? run.model.card?.task ?? taskOf((run.model.hf?.config['architectures'] as string[] | undefined) ?? [])
       if (task === undefined) {
         throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {exitCode: ExitCode.model, remedy: 'Pass --task depth or --task segmentation.'})

@@ -13,7 +13,8 @@ export default class Depth extends Command {
   static override description = `Images are recognised by content. Outputs mirror each input's path below --output.
 ${EXIT_CODES_HELP}`
   static override examples = [
-    '<%= config.bin %> depth ./imgs -o out --model ./models/dpt-hybrid',
+    '<%= config.bin %> depth ./imgs -o out                       # the default model (dpt-hybrid), downloaded once',
+    '<%= config.bin %> depth ./imgs -o out --model dpt-large --dtype fp16',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
   ]
@@ -34,7 +35,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
-    return runImageCommand(this, argv as string[], flags, (settings) =>
+    return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
       depthPlan({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],

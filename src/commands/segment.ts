@@ -13,6 +13,7 @@ export default class Segment extends Command {
 ${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
+    '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
   ]
   static override enableJsonFlag = true
@@ -39,7 +40,7 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<SegmentResult> {
     const {argv, flags} = await this.parse(Segment)
-    return runImageCommand(this, argv as string[], flags, (settings) =>
+    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) =>
       segmentPlan({
         outDir: settings.outDir,
         formats: flags.format.split(',') as SegmentFormat[],

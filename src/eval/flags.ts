@@ -17,7 +17,7 @@ const number = (flag: string, check: (v: number) => boolean, expected: string) =
 
 /** The model flags of depth/segment, reused as they are (resolution goes through the same runSettings); --model is optional here. */
 const {model, card, dtype, provider, workers, threads, 'max-pixels': maxPixels, 'fail-fast': failFast, 'pipeline-nice': pipelineNice} = runFlags
-const {'graph-optimization': graphOptimization, 'mem-pattern': memPattern, 'mem-arena': memArena} = runFlags
+const {'graph-optimization': graphOptimization, 'mem-pattern': memPattern, 'mem-arena': memArena, offline} = runFlags
 
 /** Gates and report outputs: shared by `dpt eval` and `dpt eval merge`. */
 export const reportFlags = {
@@ -50,6 +50,7 @@ export const evalFlags = {
     helpGroup: 'FOLDER',
   }),
   model: Flags.string({...model, required: false, exclusive: ['predictions']}),
+  offline,
   card,
   dtype,
   provider,

@@ -29,6 +29,7 @@ export interface EvalFlagValues {
   'max-pixels': number
   'fail-fast': boolean
   'pipeline-nice': number
+  offline: boolean
   'graph-optimization': GraphOptimizationLevel
   'mem-pattern': boolean
   'mem-arena': boolean
@@ -100,8 +101,12 @@ function refuse(message: string, remedy: string): never {
   throw new DptError(message, {remedy})
 }
 
+/** ADE20K and label folders are scored as segmentation, everything else as depth. */
+export const isSegmentation = (flags: Pick<EvalFlagValues, 'dataset' | 'gt-format'>): boolean =>
+  flags.dataset === 'ade20k' || (flags.dataset === 'folder' && flags['gt-format'] === 'labels')
+
 export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd = process.cwd()): EvalSettings {
-  const segment = flags.dataset === 'ade20k' || (flags.dataset === 'folder' && flags['gt-format'] === 'labels')
+  const segment = isSegmentation(flags)
   if (flags.split !== undefined && !SPLIT_DATASETS.has(flags.dataset)) refuse(`--split does not apply to --dataset ${flags.dataset}`, 'Only ade20k, kitti, diode and sintel have splits.')
   if (flags.dataset === 'folder' && (flags.gt === undefined || flags['gt-format'] === undefined)) {
     refuse('--dataset folder needs --gt DIR and --gt-format', 'e.g. --dataset folder --data imgs --gt depth --gt-format png16 --gt-scale 1000')

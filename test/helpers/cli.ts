@@ -11,11 +11,9 @@ export interface CliResult {
 /** Runs bin/run.js as a user would, in its own process (worker threads, exit codes, signals and all). */
 export function runCli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean} = {}): Promise<CliResult & {interrupted: boolean}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {
-      cwd: options.cwd ?? repoRoot,
-      env: {...process.env, ...options.env},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    // options.env is laid over this process's environment; a variable set to undefined there is removed.
+    const env = Object.fromEntries(Object.entries({...process.env, ...options.env}).filter(([, v]) => v !== undefined))
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), ...args], {cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe']})
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -1,9 +1,10 @@
 import {Command} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
+import {resolveModelFlag} from '../../command-run.js'
 import {evalFlags} from '../../eval/flags.js'
 import {EVAL_EXIT_CODES_HELP, runEval, type EvalResult} from '../../eval/run-eval.js'
 import {renderTable} from '../../eval/report/index.js'
-import {evalSettings} from '../../eval/settings.js'
+import {evalSettings, isSegmentation} from '../../eval/settings.js'
 import {progressEvents} from '../../ui/progress.js'
 
 export type {EvalResult}
@@ -28,7 +29,9 @@ ${EVAL_EXIT_CODES_HELP}`
     const json = this.jsonEnabled()
     const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
     try {
-      const result = await runEval(evalSettings(flags, process.env), ui)
+      const tty = process.stderr.isTTY === true && !json
+      const model = flags.model === undefined ? undefined : await resolveModelFlag(flags, isSegmentation(flags) ? 'segmentation' : 'depth', tty)
+      const result = await runEval(evalSettings({...flags, model}, process.env), ui)
       ui.stop()
       if (!json) {
         this.log(renderTable(result.report, {gates: result.gates}))

@@ -36,6 +36,7 @@ const modelOrigin = (model: string): PredictionOrigin => ({
     'max-pixels': 1e8,
     'fail-fast': false,
     'pipeline-nice': 0,
+    offline: true,
     'graph-optimization': 'all',
     'mem-pattern': true,
     'mem-arena': true,

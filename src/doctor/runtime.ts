@@ -1,0 +1,55 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import {arch, platform} from 'node:os'
+import {dirname, join} from 'node:path'
+
+const require = createRequire(import.meta.url)
+
+export interface ProviderInfo {
+  readonly name: string
+  /** Usable from this install: bundled in the package, or its libraries were installed next to the binding. */
+  readonly installed: boolean
+  readonly reason?: string
+}
+
+export interface RuntimeInfo {
+  readonly node: string
+  readonly platform: string
+  readonly onnxruntime: string
+  readonly providers: readonly ProviderInfo[]
+}
+
+/** The binding folder that holds libonnxruntime and any provider libraries the installer downloaded. */
+function bindingDir(): string {
+  const root = dirname(require.resolve('onnxruntime-node/package.json'))
+  return join(root, 'bin', 'napi-v6', platform(), arch())
+}
+
+function nvidiaDriver(): boolean {
+  return existsSync('/proc/driver/nvidia/version') || existsSync('/dev/nvidiactl')
+}
+
+/** Why a provider that is not bundled cannot run here. */
+function cudaReason(name: string, libs: readonly string[]): string | undefined {
+  const lib = libs.find((f) => f.startsWith(`libonnxruntime_providers_${name}`))
+  const driver = nvidiaDriver()
+  if (lib !== undefined && driver) return undefined
+  const parts: string[] = []
+  if (lib === undefined) parts.push(`its libraries were not installed (dpt's .npmrc skips onnxruntime-node's CUDA download; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`)
+  if (!driver) parts.push('no NVIDIA driver found (/proc/driver/nvidia/version)')
+  return parts.join('; ')
+}
+
+export async function runtimeInfo(): Promise<RuntimeInfo> {
+  const ort = (await import('onnxruntime-node')) as unknown as {listSupportedBackends?: () => {name: string; bundled: boolean}[]}
+  const version = (JSON.parse(readFileSync(require.resolve('onnxruntime-node/package.json'), 'utf8')) as {version: string}).version
+  const dir = bindingDir()
+  const libs = existsSync(dir) ? readdirSync(dir) : []
+  const backends = ort.listSupportedBackends?.() ?? [{name: 'cpu', bundled: true}]
+  const providers = backends.map(({name, bundled}): ProviderInfo => {
+    if (bundled) return {name, installed: true}
+    const reason = name === 'cuda' || name === 'tensorrt' ? cudaReason(name, libs) : 'not bundled in the npm package'
+    return reason === undefined ? {name, installed: true} : {name, installed: false, reason}
+  })
+  return {node: process.version, platform: `${platform()}-${arch()}`, onnxruntime: version, providers}
+}
