@@ -85,6 +85,9 @@ export class InferencePool {
 
   infer(inputName: string, outputName: string, data: Float32Array, dims: number[]): Promise<InferResult> {
     if (this.broken !== undefined) return Promise.reject(this.broken)
+    // An image that was being decoded when Ctrl-C closed the pool: queued now, it would wait for ever on a
+    // worker that is gone, and with nothing else pending the process would end without its summary.
+    if (this.closed) return Promise.reject(new Error('inference pool closed'))
     return new Promise((resolve, reject) => {
       const request = {kind: 'run' as const, id: this.nextId++, inputName, outputName, data, dims}
       this.queue.push({request, queuedAt: performance.now(), startedAt: 0, resolve, reject})

@@ -201,7 +201,7 @@ describe('dpt depth (pipeline)', () => {
       interruptWhen: () => existsSync(out) && listFiles(out).length > 0,
     })
     assert.ok(r.interrupted)
-    assert.equal(r.code, 130, r.stderr)
+    assert.equal(r.code, 130, `${r.stderr}\n${r.stdout.slice(0, 600)}`)
     const summary = json(r.stdout)
     assert.equal(summary.interrupted, true)
     assert.ok(summary.counts.notStarted > 0)
