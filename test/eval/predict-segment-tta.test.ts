@@ -7,16 +7,17 @@ import type {DecodedImage} from '../../src/pipeline/decode.js'
 import type {InferResult} from '../../src/pipeline/pool.js'
 import {upsampleBicubic} from '../../src/pipeline/postprocess/upsample.js'
 import type {Prepared} from '../../src/pipeline/run.js'
+import {depthCard} from '../helpers/card.js'
 
 const C = 4
+const {semantics: _depthOnly, ...base} = depthCard
 const card: ModelCard = {
-  schema: 'dpt-model-card/1',
+  ...base,
   name: 'fake',
   task: 'segmentation',
   input: {name: 'x'},
   output: {name: 'y'},
-  preprocess: {height: 32, width: 32, keepAspect: true, rule: 'minimal', multiple: 8, resize: 'cv2-cubic', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]},
-  upsample: 'bicubic',
+  preprocess: {...base.preprocess, height: 32, width: 32, multiple: 8},
   labels: ['a', 'b', 'c', 'd'],
 }
 
