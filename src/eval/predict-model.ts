@@ -1,5 +1,5 @@
 import type {ModelCard} from '../model/card.js'
-import type {DecodedImage} from '../pipeline/decode.js'
+import {withPixels, type DecodedImage, type ImageInfo} from '../pipeline/decode.js'
 import {depthMap, upsampleDepth} from '../pipeline/depth/processor.js'
 import type {InferResult} from '../pipeline/pool.js'
 import {argmaxUpsampled} from '../pipeline/postprocess/segment-argmax.js'
@@ -13,7 +13,7 @@ export function predictionKind(card: ModelCard): PredictionKind {
 }
 
 /** The depth prediction at the image's original size, upsampled as `dpt depth` does (the card's kernel). */
-export function depthPrediction(card: ModelCard, image: DecodedImage, result: InferResult): DepthPrediction {
+export function depthPrediction(card: ModelCard, image: ImageInfo, result: InferResult): DepthPrediction {
   const data = upsampleDepth(card, depthMap(result), image)
   return {width: image.width, height: image.height, data, kind: predictionKind(card)}
 }
@@ -38,7 +38,7 @@ export function firstInput(card: ModelCard, image: DecodedImage, tta: SegmentTta
 export async function segmentPrediction(
   card: ModelCard,
   channels: number,
-  image: DecodedImage,
+  image: ImageInfo,
   result: InferResult,
   tta: SegmentTta,
   infer: (input: Prepared) => Promise<InferResult>,
@@ -50,5 +50,6 @@ export async function segmentPrediction(
     }
     return argmaxUpsampled(result.data, channels, w, h, image.width, image.height, card.upsample === 'bilinear' ? 'bilinear' : 'bicubic')
   }
-  return argmaxMultiScale(image, card, channels, tta.scales, tta.flip, infer, {view: {scale: tta.scales[0] ?? 1, flip: false}, result})
+  // Only here are the pixels needed after the first view (the processor keeps them for test-time augmentation).
+  return argmaxMultiScale(withPixels(image), card, channels, tta.scales, tta.flip, infer, {view: {scale: tta.scales[0] ?? 1, flip: false}, result})
 }

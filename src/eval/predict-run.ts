@@ -1,6 +1,5 @@
 import pLimit from 'p-limit'
 import type {ModelCard} from '../model/card.js'
-import {withPixels} from '../pipeline/decode.js'
 import {display} from '../pipeline/existing-outputs.js'
 import type {InputFile, Shard} from '../pipeline/discover.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
@@ -9,7 +8,7 @@ import type {RunSettings} from '../pipeline/settings.js'
 import {ADE20K_CLASSES} from '../pipeline/segment/ade20k.js'
 import type {EvalDataset, EvalSample} from './datasets/dataset.js'
 import {stem} from './datasets/layout.js'
-import {depthPrediction, firstInput, predictionKind, segmentPrediction, type SegmentTta} from './predict-model.js'
+import {depthPrediction, firstInput, isSingleScale, predictionKind, segmentPrediction, type SegmentTta} from './predict-model.js'
 import {expectedPrediction, loadDepthPrediction, loadLabelPrediction, type PredictionSource} from './predict-files.js'
 import {Scorer} from './predict-score.js'
 import type {DepthProtocol, ImageStatus, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
@@ -86,11 +85,10 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
       scorer = active
       const channels = bound.labels?.length ?? ADE20K_CLASSES.length
       return {
-        // Test-time augmentation prepares the image again at other scales.
-        keepsPixels: true,
+        // Test-time augmentation prepares the image again at other scales; a single view needs only the size.
+        keepsPixels: !isSingleScale(tta),
         prepare: (image) => firstInput(bound, image, tta),
-        async finish(file, info, result, ms, infer) {
-          const image = withPixels(info)
+        async finish(file, image, result, ms, infer) {
           const sample = byId.get(file.relPath)!
           const t0 = performance.now()
           let status
