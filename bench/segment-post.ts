@@ -20,6 +20,7 @@ import {parseArgs} from 'node:util'
 import {argmaxUpsampled, naiveArgmaxUpsampled, type SegmentUpsampleMode} from '../src/pipeline/postprocess/segment-argmax.js'
 import {BicubicRowStream, bicubicPlan} from '../src/pipeline/postprocess/upsample.js'
 import {resetPeakRss, rss, settle} from './lib/memory.js'
+import {random} from '../test/helpers/random.js'
 
 const CHANNELS = 150
 const [WIDTH, HEIGHT, DST_WIDTH, DST_HEIGHT] = [672, 384, 1920, 1080]
@@ -36,15 +37,6 @@ const {values} = parseArgs({
   },
 })
 
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = Math.imul(s ^ (s >>> 15), 1 | s)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A smooth map into out[offset ..]: uniform noise mean ± amplitude on a grid `grain` pixels apart,

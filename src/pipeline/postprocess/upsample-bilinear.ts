@@ -17,7 +17,7 @@
  * takes the channels-last kernel for C = 3 when it runs on one thread, and for channels-last input tensors;
  * the ports' 150 contiguous logits never meet either.
  */
-import {fmaf, linearAxisFrom, type LinearAxis} from './upsample.js'
+import {checkSizes, fmaf, linearAxisFrom, type LinearAxis} from './upsample.js'
 
 export type {LinearAxis}
 
@@ -48,14 +48,7 @@ function linearAxis(srcSize: number, dstSize: number, contracted: boolean): Line
 }
 
 export function bilinearPlan(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): BilinearPlan {
-  for (const [name, v] of [
-    ['srcWidth', srcWidth],
-    ['srcHeight', srcHeight],
-    ['dstWidth', dstWidth],
-    ['dstHeight', dstHeight],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`Expected ${name} to be a positive integer, got ${v}.`)
-  }
+  checkSizes(srcWidth, srcHeight, dstWidth, dstHeight)
   const kernel: BilinearKernel = dstWidth + dstHeight <= 128 ? 'channels-last' : 'generic'
   const contracted = kernel === 'channels-last'
   return {

@@ -94,7 +94,8 @@ export interface BicubicPlan {
   readonly rows: BicubicAxis
 }
 
-export function bicubicPlan(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): BicubicPlan {
+/** Both plan builders refuse sizes that are not positive integers. */
+export function checkSizes(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): void {
   for (const [name, v] of [
     ['srcWidth', srcWidth],
     ['srcHeight', srcHeight],
@@ -103,6 +104,10 @@ export function bicubicPlan(srcWidth: number, srcHeight: number, dstWidth: numbe
   ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`Expected ${name} to be a positive integer, got ${v}.`)
   }
+}
+
+export function bicubicPlan(srcWidth: number, srcHeight: number, dstWidth: number, dstHeight: number): BicubicPlan {
+  checkSizes(srcWidth, srcHeight, dstWidth, dstHeight)
   return {
     srcWidth,
     srcHeight,

@@ -3,17 +3,9 @@ import {SegmentCounts} from '../../../src/eval/metrics/segment-counts.js'
 import {scoreSegmentImage} from '../../../src/eval/metrics/segment-image.js'
 import type {DatasetInfo, DepthImageRecord, DepthProtocol, ModelInfo, SegmentImageRecord, SegmentProtocol} from '../../../src/eval/types.js'
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so the report tests see fixed data. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {random} from '../../helpers/random.js'
+
+export {random}
 
 export const depthProtocol: DepthProtocol = {task: 'depth', alignment: 'scale-shift-disparity', minDepth: 1e-3, maxDepth: 10, cap: 10, crops: [], clip: false}
 export const segmentProtocol: SegmentProtocol = {task: 'segment', numClasses: 6, ignoreIndex: 255, reduceZeroLabel: true, scales: [1], flip: false}

@@ -3,6 +3,7 @@ import {describe, it} from 'node:test'
 
 import {argmaxUpsampled, naiveArgmaxUpsampled, type SegmentUpsampleMode} from '../../../src/pipeline/postprocess/segment-argmax.js'
 import {bicubicAt, bicubicPlan, upsampleBicubic} from '../../../src/pipeline/postprocess/upsample.js'
+import {random} from '../../helpers/random.js'
 import {bilinearPlan, upsampleBilinear} from '../../../src/pipeline/postprocess/upsample-bilinear.js'
 import {fixture, readNpy} from '../../helpers/fixtures.js'
 
@@ -21,16 +22,6 @@ function mismatches(a: Uint8Array, b: Uint8Array): number {
   return n
 }
 
-/** Deterministic generator (mulberry32) so that failures reproduce. */
-function random(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = Math.imul(s ^ (s >>> 15), 1 | s)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** C maps of bicubic-upsampled noise (what a DPT head produces), `factor` source pixels per noise sample. */
 function smoothLogits(rand: () => number, channels: number, width: number, height: number, factor: number, scale: number): Float32Array {
