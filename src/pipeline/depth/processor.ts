@@ -7,6 +7,7 @@ import {DptError, ExitCode} from '../errors.js'
 import {upsampleBicubic, upsampleBilinearAlignCorners} from '../postprocess/upsample.js'
 import {prepareInput} from '../preprocess/prepare.js'
 import type {Processor, StageMs, TaskPlan} from '../run.js'
+import {floatScratch, uint16Scratch} from '../scratch.js'
 import {writeFileAtomic} from '../write/atomic.js'
 import {applyColormap, type ColormapName} from '../write/colormap.js'
 import {minMaxFinite, toMetricUint16, toUint16Reference, toUint8DepthAnything, toUint8Reference} from '../write/depth-scale.js'
@@ -40,10 +41,10 @@ export function depthMap(result: InferResult): {data: Float32Array; width: numbe
   return {data: result.data, width, height}
 }
 
-/** Back to the original size, as the model's reference does (REFERENCE §3). */
-export function upsampleDepth(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: ImageInfo): Float32Array {
-  if (card.upsample === 'bilinear-align-corners') return upsampleBilinearAlignCorners(map.data, map.width, map.height, image.width, image.height)
-  return upsampleBicubic(map.data, map.width, map.height, image.width, image.height)
+/** Back to the original size, as the model's reference does (REFERENCE §3); into `out` when given. */
+export function upsampleDepth(card: ModelCard, map: {data: Float32Array; width: number; height: number}, image: ImageInfo, out?: Float32Array): Float32Array {
+  if (card.upsample === 'bilinear-align-corners') return upsampleBilinearAlignCorners(map.data, map.width, map.height, image.width, image.height, out)
+  return upsampleBicubic(map.data, map.width, map.height, image.width, image.height, out)
 }
 
 const NORMALISED: ReadonlySet<DepthFormat> = new Set(['png16', 'png8', 'color'])
@@ -68,6 +69,9 @@ class DepthProcessor implements Processor {
   private readonly global: Range = {min: Infinity, max: -Infinity}
   private readonly spilled: {file: InputFile; spill: string; width: number; height: number}[] = []
   private readonly spillDir: string
+  /** The full-size map and its 16-bit values, reused from image to image (see ScratchArrays). */
+  private readonly depthScratch = floatScratch()
+  private readonly valueScratch = uint16Scratch()
 
   constructor(
     private readonly card: ModelCard,
@@ -86,29 +90,34 @@ class DepthProcessor implements Processor {
 
   async finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]> {
     const t0 = performance.now()
-    const depth = upsampleDepth(this.card, depthMap(result), image)
-    const t1 = performance.now()
-    ms.postprocess = t1 - t0
     const {width, height} = image
-    const deferred = this.options.normalize === 'global' && this.metricScale === undefined
-    const written: string[] = []
-    for (const format of this.options.formats) {
-      if (deferred && NORMALISED.has(format)) continue
-      written.push(await this.write(file, format, depth, width, height, minMaxFinite(depth)))
-    }
-    if (deferred && this.options.formats.some((f) => NORMALISED.has(f))) {
+    const depth = this.depthScratch.take(width * height)
+    try {
+      upsampleDepth(this.card, depthMap(result), image, depth)
       const range = minMaxFinite(depth)
-      this.global.min = Math.min(this.global.min, range.min)
-      this.global.max = Math.max(this.global.max, range.max)
-      // Reserve the slot before awaiting: images finish concurrently.
-      const spill = join(this.spillDir, `${this.spilled.length}.f32`)
-      this.spilled.push({file, spill, width, height})
-      await mkdir(this.spillDir, {recursive: true})
-      await writeFile(spill, depth)
-      written.push(...this.options.formats.filter((f) => NORMALISED.has(f)).map((f) => this.path(file, f)))
+      const t1 = performance.now()
+      ms.postprocess = t1 - t0
+      const deferred = this.options.normalize === 'global' && this.metricScale === undefined
+      const written: string[] = []
+      for (const format of this.options.formats) {
+        if (deferred && NORMALISED.has(format)) continue
+        written.push(await this.write(file, format, depth, width, height, range))
+      }
+      if (deferred && this.options.formats.some((f) => NORMALISED.has(f))) {
+        this.global.min = Math.min(this.global.min, range.min)
+        this.global.max = Math.max(this.global.max, range.max)
+        // Reserve the slot before awaiting: images finish concurrently.
+        const spill = join(this.spillDir, `${this.spilled.length}.f32`)
+        this.spilled.push({file, spill, width, height})
+        await mkdir(this.spillDir, {recursive: true})
+        await writeFile(spill, depth)
+        written.push(...this.options.formats.filter((f) => NORMALISED.has(f)).map((f) => this.path(file, f)))
+      }
+      ms.write = performance.now() - t1
+      return written
+    } finally {
+      this.depthScratch.give(depth)
     }
-    ms.write = performance.now() - t1
-    return written
   }
 
   private async write(file: InputFile, format: DepthFormat, depth: Float32Array, width: number, height: number, range: Range): Promise<string> {
@@ -116,8 +125,16 @@ class DepthProcessor implements Processor {
     let bytes: Buffer
     switch (format) {
       case 'png16': {
-        const values = this.metricScale === undefined ? toUint16Reference(depth, range.min, range.max) : toMetricUint16(depth, this.metricScale)
-        bytes = await encodePng16(values, width, height)
+        if (this.metricScale !== undefined) {
+          bytes = await encodePng16(toMetricUint16(depth, this.metricScale), width, height)
+          break
+        }
+        const values = this.valueScratch.take(depth.length)
+        try {
+          bytes = await encodePng16(toUint16Reference(depth, range.min, range.max, values), width, height)
+        } finally {
+          this.valueScratch.give(values)
+        }
         break
       }
       case 'png8':

@@ -228,17 +228,29 @@ export function bicubicAt(plan: BicubicPlan, src: Float32Array, srcOffset: numbe
   )
 }
 
-/** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)` of one map. */
+/** Both whole-map upsamples: the source holds width×height values, `out` (if given) dstWidth×dstHeight. */
+function checkMaps(src: Float32Array, width: number, height: number, out: Float32Array | undefined, dstWidth: number, dstHeight: number): void {
+  if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+  if (out !== undefined && out.length !== dstWidth * dstHeight) {
+    throw new RangeError(`Expected an output of ${dstWidth}×${dstHeight} values, got ${out.length}.`)
+  }
+}
+
+/**
+ * `F.interpolate(x, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)` of one map, into `out`
+ * when given (every element is written).
+ */
 export function upsampleBicubic(
   src: Float32Array,
   width: number,
   height: number,
   dstWidth: number,
   dstHeight: number,
+  out?: Float32Array,
 ): Float32Array {
-  if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+  checkMaps(src, width, height, out, dstWidth, dstHeight)
   const stream = new BicubicRowStream(bicubicPlan(width, height, dstWidth, dstHeight), src)
-  const out = new Float32Array(dstWidth * dstHeight)
+  out ??= new Float32Array(dstWidth * dstHeight)
   for (let y = 0; y < dstHeight; y++) stream.row(y, out, y * dstWidth)
   return out
 }
@@ -283,19 +295,20 @@ function linearAxisAlignCorners(srcSize: number, dstSize: number): LinearAxis {
   return linearAxisFrom(srcSize, dstSize, (d) => f32(scale * d))
 }
 
-/** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bilinear', align_corners=True)` of one map. */
+/** `F.interpolate(x, size=(dstHeight, dstWidth), mode='bilinear', align_corners=True)` of one map, into `out` when given. */
 export function upsampleBilinearAlignCorners(
   src: Float32Array,
   width: number,
   height: number,
   dstWidth: number,
   dstHeight: number,
+  out?: Float32Array,
 ): Float32Array {
-  if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+  checkMaps(src, width, height, out, dstWidth, dstHeight)
   const cols = linearAxisAlignCorners(width, dstWidth)
   const rows = linearAxisAlignCorners(height, dstHeight)
   const cornerWeights = dstWidth + dstHeight <= 128
-  const out = new Float32Array(dstWidth * dstHeight)
+  out ??= new Float32Array(dstWidth * dstHeight)
   for (let y = 0; y < dstHeight; y++) {
     const a = rows.index0[y]! * width
     const b = rows.index1[y]! * width

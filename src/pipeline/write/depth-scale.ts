@@ -22,9 +22,9 @@ export function minMaxFinite(data: Float32Array): ValueRange {
   let max = -Infinity
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!
-    if (v - v !== 0) continue // NaN or ±Infinity
-    if (v < min) min = v
-    if (v > max) max = v
+    // NaN fails both comparisons; the infinities are the only values that pass one and are not finite.
+    if (v < min && v !== -Infinity) min = v
+    if (v > max && v !== Infinity) max = v
   }
   return min <= max ? {min, max} : {min: 0, max: 0}
 }
@@ -36,22 +36,27 @@ export function minMaxFinite(data: Float32Array): ValueRange {
  * minMaxFinite() get 0 for those pixels without them widening the range (identical when all are finite).
  */
 function scaleMultiplyFirst<T extends Uint8Array | Uint16Array>(depth: Float32Array, min: number, max: number, maxVal: number, out: T): T {
+  if (out.length !== depth.length) throw new RangeError(`Expected an output of ${depth.length} values, got ${out.length}`)
   const lo = Math.fround(min)
   const span = Math.fround(Math.fround(max) - lo)
-  if (!(span > FLOAT64_EPS)) return out
+  // Every element is written: `out` may be a reused array.
+  if (!(span > FLOAT64_EPS)) {
+    out.fill(0)
+    return out
+  }
   for (let i = 0; i < depth.length; i++) {
     const d = depth[i]!
-    if (!Number.isFinite(d)) continue
     const x = Math.fround(Math.fround(maxVal * Math.fround(d - lo)) / span)
-    // The typed-array store truncates toward zero, as astype does.
-    out[i] = x >= maxVal ? maxVal : x > 0 ? x : 0
+    // The typed-array store truncates toward zero, as astype does. Not below the maximum: a finite d (x may
+    // have overflowed to +Infinity) clamps to it, NaN and +Infinity give 0 (-Infinity gave 0 on the left).
+    out[i] = x < maxVal ? (x > 0 ? x : 0) : d - d === 0 ? maxVal : 0
   }
   return out
 }
 
-/** 16-bit PNG values of the DPT reference (run_monodepth.py writes bits=2). */
-export function toUint16Reference(depth: Float32Array, min: number, max: number): Uint16Array {
-  return scaleMultiplyFirst(depth, min, max, 65535, new Uint16Array(depth.length))
+/** 16-bit PNG values of the DPT reference (run_monodepth.py writes bits=2), into `out` when given. */
+export function toUint16Reference(depth: Float32Array, min: number, max: number, out = new Uint16Array(depth.length)): Uint16Array {
+  return scaleMultiplyFirst(depth, min, max, 65535, out)
 }
 
 /** 8-bit values of the reference (bits=1); MiDaS v3.1 feeds these to cv2.applyColorMap(INFERNO). */

@@ -56,6 +56,14 @@ describe('upsampleBicubic (torch bicubic, align_corners=False)', () => {
     }
   })
 
+  it('writes into a given output array, whatever it held, and refuses one of the wrong size', () => {
+    const c = load('bicubic', 'dpt_ratio')
+    const out = new Float32Array(c.dstWidth * c.dstHeight).fill(NaN)
+    assert.equal(upsampleBicubic(c.src, c.width, c.height, c.dstWidth, c.dstHeight, out), out)
+    assert.equal(maxError(out, c.expected), 0)
+    assert.throws(() => upsampleBicubic(c.src, c.width, c.height, c.dstWidth, c.dstHeight, new Float32Array(5)), /Expected an output of/)
+  })
+
   it('rows requested out of order are still correct', () => {
     const c = load('bicubic', 'up')
     const stream = new BicubicRowStream(bicubicPlan(c.width, c.height, c.dstWidth, c.dstHeight), c.src)
@@ -73,6 +81,9 @@ describe('upsampleBilinearAlignCorners (torch bilinear, align_corners=True)', ()
       const c = load('bilinear', name)
       const out = upsampleBilinearAlignCorners(c.src, c.width, c.height, c.dstWidth, c.dstHeight)
       assert.equal(maxError(out, c.expected), 0)
+      const reused = new Float32Array(c.dstWidth * c.dstHeight).fill(NaN)
+      upsampleBilinearAlignCorners(c.src, c.width, c.height, c.dstWidth, c.dstHeight, reused)
+      assert.equal(maxError(reused, c.expected), 0)
     })
   }
 })

@@ -58,6 +58,17 @@ describe('toUint16Reference (DPT write_depth, bits=2)', () => {
     assert.deepEqual([...toUint16Reference(depth, min, max)], [0, 0])
   })
 
+  it('writes every element of a reused output array, whatever it held', () => {
+    const {min, max} = minMaxFinite(depth)
+    const dirty = new Uint16Array(depth.length).fill(12345)
+    assert.equal(toUint16Reference(depth, min, max, dirty), dirty)
+    assert.deepEqual(dirty, golden)
+    const special = f32([NaN, 1, Infinity, 3, -Infinity, 3.0000001e38])
+    assert.deepEqual([...toUint16Reference(special, 1, 3, new Uint16Array(6).fill(7))], [0, 0, 0, 65535, 0, 65535])
+    assert.deepEqual([...toUint16Reference(f32([3, 3]), 3, 3, new Uint16Array(2).fill(7))], [0, 0])
+    assert.throws(() => toUint16Reference(depth, min, max, new Uint16Array(3)), /Expected an output of/)
+  })
+
   it('clamps values outside a caller-supplied range instead of wrapping as numpy does', () => {
     assert.deepEqual([...toUint16Reference(f32([-5, 0, 10, 25]), 0, 10)], [0, 0, 65535, 65535])
   })
