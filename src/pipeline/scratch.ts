@@ -1,7 +1,7 @@
-type Scratchable = Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>
+type Scratchable = Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint8Array<ArrayBuffer>
 
 /**
- * Typed arrays lent out for one image's full-size work (the upsampled depth map, its 16-bit values) and taken
+ * Typed arrays lent out for one image's full-size work (the upsampled depth map, its 16-bit values, their PNG rows) and taken
  * back, instead of allocated per image. A fresh array of tens of megabytes comes from the kernel page by page
  * (a fault and a zeroed page each) and is unmapped again when collected; measured next to inference, that churn
  * slows onnxruntime's threads more than the same arithmetic into a reused array. At most `keep` arrays are held
@@ -39,3 +39,4 @@ export class ScratchArrays<T extends Scratchable> {
 
 export const floatScratch = (keep = 1): ScratchArrays<Float32Array<ArrayBuffer>> => new ScratchArrays((b, n) => new Float32Array(b, 0, n), 4, keep)
 export const uint16Scratch = (keep = 1): ScratchArrays<Uint16Array<ArrayBuffer>> => new ScratchArrays((b, n) => new Uint16Array(b, 0, n), 2, keep)
+export const uint8Scratch = (keep = 1): ScratchArrays<Uint8Array<ArrayBuffer>> => new ScratchArrays((b, n) => new Uint8Array(b, 0, n), 1, keep)

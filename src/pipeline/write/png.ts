@@ -1,10 +1,10 @@
 import sharp from 'sharp'
 
 /**
+ * 8-bit PNGs (png8, color, segmentation maps) through sharp; the 16-bit depth PNG has its own encoder (png16.ts).
  * Fixed encoder settings, so the same pixels always give the same bytes (sharp writes no timestamp).
  * zlib level 1 without row filters: writing must not steal the CPU inference needs (2 cores, one image a second or
- * two). On a 1080p-to-12-MP mix of depth maps: 103 ms and 11 MB per image, against 182 ms / 9.5 MB with adaptive
- * filters and 261 ms / 6.9 MB at level 3. Compression never changes pixel values.
+ * two). Compression never changes pixel values.
  */
 const PNG_OPTIONS = {compressionLevel: 1, adaptiveFiltering: false, palette: false, progressive: false} as const
 
@@ -17,16 +17,6 @@ function checkSize(what: string, length: number, width: number, height: number, 
   if (length !== width * height * channels) {
     throw new RangeError(`Expected ${what} data of ${width}×${height}×${channels} = ${width * height * channels} values, got ${length}`)
   }
-}
-
-/**
- * Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array.
- * sharp needs the Uint16Array itself (its type selects 16-bit input) and `toColourspace('grey16')`:
- * without it the output silently becomes 8-bit RGB.
- */
-export async function encodePng16(data: Uint16Array, width: number, height: number): Promise<Buffer> {
-  checkSize('16-bit PNG', data.length, width, height, 1)
-  return sharp(data, {raw: {width, height, channels: 1}}).toColourspace('grey16').png(PNG_OPTIONS).toBuffer()
 }
 
 /** Single-channel 8-bit grey PNG (colour type 0); `toColourspace('b-w')` stops sharp writing three channels. */
