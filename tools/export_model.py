@@ -30,7 +30,8 @@ from dpt_tools import cards, isl_org  # noqa: E402
 from dpt_tools.cards import write_json  # noqa: E402
 from dpt_tools.export import DepthAnythingExport, DptExport, ExportSpec, check_ort_version, export_onnx  # noqa: E402
 from dpt_tools.staging import staged_folder  # noqa: E402
-from dpt_tools.variants import Q8_OPS, check_variants, parse_dtypes, write_variants  # noqa: E402
+from dpt_tools.calibration import calibration_inputs  # noqa: E402
+from dpt_tools.variants import Q8_MODES, Q8_OPS, check_variants, parse_dtypes, write_variants  # noqa: E402
 
 FP32_TOLERANCE = 1e-4  # of the output range
 
@@ -158,7 +159,8 @@ def _hf_output(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return out.logits if hasattr(out, "logits") and out.logits is not None else out.predicted_depth
 
 
-def write_folder(prepared: Prepared, folder: Path, dtypes: list[str], q8_ops: list[str], threads: int) -> dict:
+def write_folder(prepared: Prepared, folder: Path, dtypes: list[str], q8_ops: list[str], q8_mode: str,
+                 threads: int) -> dict:
     config = prepared.model.config.to_dict()
     config["architectures"] = [type(prepared.model).__name__]
     (folder / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -171,7 +173,8 @@ def write_folder(prepared: Prepared, folder: Path, dtypes: list[str], q8_ops: li
     export_onnx(prepared.wrapper, prepared.spec, str(onnx_dir / "model.onnx"))
     print(f"exported fp32 in {time.time() - started:.1f}s", flush=True)
     started = time.time()
-    write_variants(onnx_dir, dtypes, q8_ops)
+    calibration = calibration_inputs(prepared.preprocessor, prepared.spec.multiple) if q8_mode == "static" else None
+    write_variants(onnx_dir, dtypes, q8_ops, q8_mode, calibration)
     if len(dtypes) > 1:
         print(f"wrote {', '.join(d for d in dtypes if d != 'fp32')} in {time.time() - started:.1f}s", flush=True)
 
@@ -210,7 +213,10 @@ def main() -> None:
     for p in (isl, hf):
         p.add_argument("--out", required=True, type=Path)
         p.add_argument("--dtypes", default="fp32,fp16,q8", help="comma list of fp32, fp16, q8 (fp32 always)")
-        p.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised for q8 (default MatMul,Gemm)")
+        p.add_argument("--q8", choices=Q8_MODES, default="static",
+                       help="static (default): convolutions int8 with ranges calibrated on the fixture photographs, "
+                            "MatMul/Gemm dynamic; dynamic: only --q8-ops, quantised per run (the older, slower q8)")
+        p.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised dynamically (default MatMul,Gemm)")
         p.add_argument("--name", help="model name in the card (default: the --out folder name)")
         p.add_argument("--force", action="store_true", help="replace an existing --out folder")
         p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
@@ -239,12 +245,12 @@ def main() -> None:
     for note in prepared.notes:
         print(f"  note: {note}")
     with staged_folder(args.out, args.force) as stage:
-        report = write_folder(prepared, stage, dtypes, [o for o in args.q8_ops.split(",") if o], args.threads)
+        report = write_folder(prepared, stage, dtypes, [o for o in args.q8_ops.split(",") if o], args.q8, args.threads)
         import onnxruntime
         import transformers
 
         write_json(stage / "dpt-export.json", {
-            "source": prepared.source, "dtypes": dtypes, "q8Ops": [o for o in args.q8_ops.split(",") if o],
+            "source": prepared.source, "dtypes": dtypes, "q8": args.q8, "q8Ops": [o for o in args.q8_ops.split(",") if o],
             "dynamicHeightWidth": {"multiple": prepared.spec.multiple}, "notes": prepared.notes,
             "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                          "onnxruntime": onnxruntime.__version__},

@@ -28,6 +28,7 @@ from .export import ort_session
 VARIANT_FILES = {"fp32": "model.onnx", "fp16": "model_fp16.onnx", "q8": "model_quantized.onnx"}
 DTYPES = tuple(VARIANT_FILES)
 Q8_OPS = ["MatMul", "Gemm"]
+Q8_MODES = ("static", "dynamic")
 
 
 def parse_dtypes(text: str) -> list[str]:
@@ -48,6 +49,7 @@ def write_fp16(fp32_path: Path, out_path: Path) -> None:
 
 
 def write_q8(fp32_path: Path, out_path: Path, ops: list[str] = Q8_OPS) -> None:
+    """The dynamic-only q8: `ops` quantised dynamically (weights QInt8 per tensor, activations uint8 per run)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(
@@ -56,9 +58,55 @@ def write_q8(fp32_path: Path, out_path: Path, ops: list[str] = Q8_OPS) -> None:
     )
 
 
-def write_variants(onnx_dir: Path, dtypes: list[str], q8_ops: list[str] = Q8_OPS) -> list[Path]:
+class _Feed:
+    """onnxruntime's CalibrationDataReader protocol over a list of input tensors."""
+
+    def __init__(self, input_name: str, tensors: list[np.ndarray]):
+        self._feeds = iter([{input_name: t} for t in tensors])
+
+    def get_next(self):
+        return next(self._feeds, None)
+
+
+def fold_constants(fp32_path: Path, out_path: Path) -> None:
+    """The graph after onnxruntime's basic (ONNX-standard) rewrites, saved: constant subgraphs become initializers.
+    BiT's StdConv2d standardises its weights inside the graph (a training-mode BatchNormalization per conv), so
+    before this 51 of DPT-Hybrid's 81 Conv weights are not constants and the quantiser would skip those convs."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(out_path)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(fp32_path), options, providers=["CPUExecutionProvider"])
+
+
+def write_q8_static(fp32_path: Path, out_path: Path, calibration: list[np.ndarray], input_name: str = "pixel_values",
+                    ops: list[str] = Q8_OPS) -> None:
+    """Convolutions static QDQ (calibrated on `calibration`), then `ops` (MatMul/Gemm) dynamic; see the module doc."""
+    import tempfile
+
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+    with tempfile.TemporaryDirectory(prefix=".q8-", dir=out_path.parent) as tmp:
+        folded, convs = Path(tmp) / "folded.onnx", Path(tmp) / "convs.onnx"
+        fold_constants(fp32_path, folded)
+        quantize_static(
+            str(folded), str(convs), _Feed(input_name, calibration), quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=["Conv"], per_channel=True, reduce_range=False,
+            activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.MinMax,
+            extra_options={"ActivationSymmetric": False, "WeightSymmetric": True},
+        )
+        write_q8(convs, out_path, ops)
+
+
+def write_variants(onnx_dir: Path, dtypes: list[str], q8_ops: list[str] = Q8_OPS, q8_mode: str = "static",
+                   calibration: list[np.ndarray] | None = None) -> list[Path]:
     """Derive the requested non-fp32 variants from onnx_dir/model.onnx; returns the files written. Each file is
-    written under a temporary name and renamed, so a reader (a running benchmark) never sees half a graph."""
+    written under a temporary name and renamed, so a reader (a running benchmark) never sees half a graph.
+    q8_mode "static" needs `calibration` (network inputs, see calibration.py); "dynamic" is the MatMul-only q8."""
+    if q8_mode not in Q8_MODES:
+        raise ValueError(f"q8 mode {q8_mode!r} is not one of {', '.join(Q8_MODES)}")
     fp32 = onnx_dir / VARIANT_FILES["fp32"]
     if (onnx_dir / (fp32.name + "_data")).exists():
         # Graphs over 2 GB keep their weights in a side file; none of the DPT family gets there (DPT-Large: 1.4 GB).
@@ -69,6 +117,10 @@ def write_variants(onnx_dir: Path, dtypes: list[str], q8_ops: list[str] = Q8_OPS
         partial = onnx_dir / f".{target.name}.partial"
         if dtype == "fp16":
             write_fp16(fp32, partial)
+        elif dtype == "q8" and q8_mode == "static":
+            if not calibration:
+                raise ValueError("the static q8 variant needs calibration inputs")
+            write_q8_static(fp32, partial, calibration, ops=q8_ops)
         elif dtype == "q8":
             write_q8(fp32, partial, q8_ops)
         else:
