@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--arch", required=True, choices=sorted(specs))
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--dtypes", default="fp32", help="comma list of fp32, fp16, q8 (fp32 is always there)")
-    parser.add_argument("--q8", choices=Q8_MODES, default="static",
+    parser.add_argument("--q8", choices=Q8_MODES, default="dynamic",
                         help="static: convolutions int8 calibrated on the fixture photographs + MatMul/Gemm dynamic "
                              "(default); dynamic: only --q8-ops")
     parser.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised dynamically for q8")

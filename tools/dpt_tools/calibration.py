@@ -41,3 +41,18 @@ def calibration_inputs(preprocessor: dict, multiple: int) -> list[np.ndarray]:
             normalised = (resized - mean) / std
             tensors.append(np.ascontiguousarray(normalised.transpose(2, 0, 1)[None], dtype=np.float32))
     return tensors
+
+
+CHECK_PHOTO = "rocket-exif6-96x144.jpg"  # a photograph the calibration did not see
+
+
+def photo_input(preprocessor: dict, hw: tuple[int, int], name: str = CHECK_PHOTO) -> np.ndarray:
+    """One fixture photograph resized to exactly `hw` (aspect not kept) and normalised: the variant checks' realistic
+    input, next to their random normal one (which static int8 clips: it leaves the calibrated ranges)."""
+    bgr = cv2.imread(str(FIXTURES / name), cv2.IMREAD_COLOR)  # applies the EXIF orientation
+    if bgr is None:
+        raise FileNotFoundError(f"check photograph {FIXTURES / name} is missing")
+    rgb = bgr[:, :, ::-1].astype(np.float32) / 255.0
+    resized = cv2.resize(np.ascontiguousarray(rgb), (hw[1], hw[0]), interpolation=cv2.INTER_CUBIC)
+    normalised = (resized - np.asarray(preprocessor["image_mean"], np.float32)) / np.asarray(preprocessor["image_std"], np.float32)
+    return np.ascontiguousarray(normalised.transpose(2, 0, 1)[None], dtype=np.float32)
