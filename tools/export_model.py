@@ -220,9 +220,10 @@ def main() -> None:
         p.add_argument("--out", required=True, type=Path)
         p.add_argument("--dtypes", default="fp32,fp16,q8", help="comma list of fp32, fp16, q8 (fp32 always)")
         p.add_argument("--q8", choices=Q8_MODES, default="dynamic",
-                       help="static (default): convolutions int8 with ranges calibrated on the fixture photographs, "
-                            "MatMul/Gemm dynamic; dynamic: only --q8-ops, quantised per run (the older, slower q8)")
-        p.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised dynamically (default MatMul,Gemm)")
+                       help="dynamic (default): only --q8-ops, quantised per run; static: also the convolutions, "
+                            "int8 with ranges calibrated on the fixture photographs (faster, less exact)")
+        p.add_argument("--q8-ops", default=",".join(Q8_OPS),
+                       help="op types quantised dynamically (default MatMul,Gemm)")
         p.add_argument("--name", help="model name in the card (default: the --out folder name)")
         p.add_argument("--force", action="store_true", help="replace an existing --out folder")
         p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
@@ -256,7 +257,8 @@ def main() -> None:
         import transformers
 
         write_json(stage / "dpt-export.json", {
-            "source": prepared.source, "dtypes": dtypes, "q8": args.q8, "q8Ops": [o for o in args.q8_ops.split(",") if o],
+            "source": prepared.source, "dtypes": dtypes, "q8": args.q8,
+            "q8Ops": [o for o in args.q8_ops.split(",") if o],
             "dynamicHeightWidth": {"multiple": prepared.spec.multiple}, "notes": prepared.notes,
             "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                          "onnxruntime": onnxruntime.__version__},

@@ -39,8 +39,8 @@ def main() -> None:
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--dtypes", default="fp32", help="comma list of fp32, fp16, q8 (fp32 is always there)")
     parser.add_argument("--q8", choices=Q8_MODES, default="dynamic",
-                        help="static: convolutions int8 calibrated on the fixture photographs + MatMul/Gemm dynamic "
-                             "(default); dynamic: only --q8-ops")
+                        help="dynamic (default): only --q8-ops, quantised per run; static: also the convolutions, "
+                             "int8 with ranges calibrated on the fixture photographs (faster, less exact)")
     parser.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised dynamically for q8")
     parser.add_argument("--from-existing", action="store_true",
                         help="keep the folder's onnx/model.onnx as it is; only write the fp16 / q8 variants")

@@ -93,7 +93,8 @@ class TinyRoundTrip(unittest.TestCase):
         self.assertEqual(config["architectures"], ["DPTForDepthEstimation"])
         report = json.loads((out / "dpt-export.json").read_text(encoding="utf-8"))
         self.assertEqual([(c["dtype"], c["input"]) for c in report["checks"]],
-                         [(d, i) for i in ("random-normal", "photo:rocket-exif6-96x144.jpg") for d in ("fp32", "fp16", "q8")])
+                         [(d, i) for i in ("random-normal", "photo:rocket-exif6-96x144.jpg")
+                          for d in ("fp32", "fp16", "q8")])
         # The transformers forward itself (square: the only size it accepts) and the wrapper on a non-square size.
         # And a photograph (the default q8 is dynamic-only; the static one is tested below).
         square = torch.randn(1, 3, 384, 384, generator=torch.Generator().manual_seed(3))

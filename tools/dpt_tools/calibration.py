@@ -54,5 +54,6 @@ def photo_input(preprocessor: dict, hw: tuple[int, int], name: str = CHECK_PHOTO
         raise FileNotFoundError(f"check photograph {FIXTURES / name} is missing")
     rgb = bgr[:, :, ::-1].astype(np.float32) / 255.0
     resized = cv2.resize(np.ascontiguousarray(rgb), (hw[1], hw[0]), interpolation=cv2.INTER_CUBIC)
-    normalised = (resized - np.asarray(preprocessor["image_mean"], np.float32)) / np.asarray(preprocessor["image_std"], np.float32)
+    mean = np.asarray(preprocessor["image_mean"], dtype=np.float32)
+    normalised = (resized - mean) / np.asarray(preprocessor["image_std"], dtype=np.float32)
     return np.ascontiguousarray(normalised.transpose(2, 0, 1)[None], dtype=np.float32)

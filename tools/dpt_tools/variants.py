@@ -161,15 +161,19 @@ class VariantCheck:
         return self.max_abs_diff / self.output_range if self.output_range > 0 else float("inf")
 
     def line(self) -> str:
-        return (f"{self.dtype:>4} at {self.hw[1]}x{self.hw[0]} (WxH), {self.input}: max |onnx - torch| {self.max_abs_diff:.3e} "
-                f"(output range {self.output_range:.4g}, relative {self.relative:.2e}), correlation {self.correlation:.6f}")
+        return (f"{self.dtype:>4} at {self.hw[1]}x{self.hw[0]} (WxH), {self.input}: max |onnx - torch| "
+                f"{self.max_abs_diff:.3e} (output range {self.output_range:.4g}, relative {self.relative:.2e}), "
+                f"correlation {self.correlation:.6f}")
 
 
 def check_variants(onnx_dir: Path, dtypes: list[str], forward, hw: tuple[int, int], seed: int = 1234,
                    threads: int = 1, photo: np.ndarray | None = None, photo_name: str = "photo") -> list[VariantCheck]:
     """Each variant against `forward` (the PyTorch model) on one random normal input of size hw, or on `photo`
     (an NCHW network input of that size) when given."""
-    x = torch.randn(1, 3, *hw, generator=torch.Generator().manual_seed(seed)) if photo is None else torch.from_numpy(photo)
+    if photo is None:
+        x = torch.randn(1, 3, *hw, generator=torch.Generator().manual_seed(seed))
+    else:
+        x = torch.from_numpy(photo)
     name = "random-normal" if photo is None else photo_name
     with torch.no_grad():
         expected = forward(x).numpy().astype(np.float64)
