@@ -21,7 +21,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dpt_tools.variants import Q8_OPS, check_variants, parse_dtypes, write_variants  # noqa: E402
+from dpt_tools.calibration import calibration_inputs  # noqa: E402
+from dpt_tools.variants import Q8_MODES, Q8_OPS, check_variants, parse_dtypes, write_variants  # noqa: E402
 from dpt_tools.folder import write_model_folder  # noqa: E402
 from dpt_tools.models import full_size_specs, instantiate  # noqa: E402
 from flops import count_flops  # noqa: E402
@@ -37,7 +38,10 @@ def main() -> None:
     parser.add_argument("--arch", required=True, choices=sorted(specs))
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--dtypes", default="fp32", help="comma list of fp32, fp16, q8 (fp32 is always there)")
-    parser.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised for q8")
+    parser.add_argument("--q8", choices=Q8_MODES, default="dynamic",
+                        help="dynamic (default): only --q8-ops, quantised per run; static: also the convolutions, "
+                             "int8 with ranges calibrated on the fixture photographs (faster, less exact)")
+    parser.add_argument("--q8-ops", default=",".join(Q8_OPS), help="op types quantised dynamically for q8")
     parser.add_argument("--from-existing", action="store_true",
                         help="keep the folder's onnx/model.onnx as it is; only write the fp16 / q8 variants")
     parser.add_argument("--no-verify", action="store_true", help="skip the onnxruntime vs torch comparison")
@@ -68,7 +72,8 @@ def main() -> None:
         write_model_folder(spec, model, wrapper, out)
         print(f"exported {onnx_path} in {time.time() - started:.1f}s", flush=True)
     started = time.time()
-    written = write_variants(onnx_path.parent, dtypes, [o for o in args.q8_ops.split(",") if o])
+    calibration = calibration_inputs(spec.preprocessor, spec.export.multiple) if args.q8 == "static" else None
+    written = write_variants(onnx_path.parent, dtypes, [o for o in args.q8_ops.split(",") if o], args.q8, calibration)
     if written:
         print(f"wrote {', '.join(p.name for p in written)} in {time.time() - started:.1f}s", flush=True)
     print(f"folder {_folder_bytes(out) / 1e6:.1f} MB", flush=True)

@@ -38,9 +38,19 @@ test('profile events: only kernel_time node events count; Gemm K from the shared
     node('Gemm', [[5, 3], [5, 7]], [3, 7]),
     node('MatMulInteger', [[2, 8], [8, 3], [1], [1]], [2, 3]),
     node('ConvInteger', [[1, 4, 5, 5], [2, 4, 3, 3], [1], [1]], [1, 2, 3, 3]),
+    // static int8 (QDQ fused by onnxruntime): x, x_scale, x_zero_point, w, ... — the weight is input 3
+    node('QLinearConv', [[1, 4, 5, 5], [], [], [2, 4, 3, 3], [2], [2], [], []], [1, 2, 3, 3]),
+    node('QLinearMatMul', [[2, 8], [], [], [8, 3], [], [], [], []], [2, 3]),
     node('Add', [[1, 10, 6], [1, 10, 6]], [1, 10, 6]),
     {cat: 'Session', name: 'model_run', args: {}},
   ])
-  assert.deepEqual(count.byOp, {MatMul: 2 * 60 * 4, Gemm: 2 * (21 * 5 + 21 * 5), MatMulInteger: 2 * 6 * 8, ConvInteger: 2 * 18 * 36})
-  assert.equal(count.total, 480 + 420 + 96 + 1296)
+  assert.deepEqual(count.byOp, {
+    MatMul: 2 * 60 * 4,
+    Gemm: 2 * (21 * 5 + 21 * 5),
+    MatMulInteger: 2 * 6 * 8,
+    ConvInteger: 2 * 18 * 36,
+    QLinearConv: 2 * 18 * 36,
+    QLinearMatMul: 2 * 6 * 8,
+  })
+  assert.equal(count.total, 480 + 420 + 96 + 1296 + 1296 + 96)
 })
