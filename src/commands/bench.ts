@@ -14,7 +14,7 @@ import {taskOf} from '../model/hf-config.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import {progressEvents} from '../ui/progress.js'
 
-const {output: _output, 'skip-existing': _skip, overwrite: _overwrite, 'fail-fast': _failFast, ...modelFlags} = runFlags
+const {output: _output, 'skip-existing': _skip, overwrite: _overwrite, 'fail-fast': _failFast, shard: _shard, ...modelFlags} = runFlags
 
 export default class Bench extends Command {
   static override summary = 'Measure a model on the real pipeline: images/s, latency, time per stage, memory, FLOPs.'
@@ -52,7 +52,7 @@ table is appended to it.`
       const gates = (flags['fail-if'] ?? []).map((gate) => parseGate(gate, BENCH_GATES))
       const inputs = await benchInputs(argv as string[], {count: flags.images, sizes: parseSizes(flags.sizes), scratch, cwd: process.cwd()})
       const model = await resolveModelFlag(flags, flags.task ?? 'depth', process.stderr.isTTY === true && !json)
-      const run = runSettings(inputs.files, {...flags, model, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false})
+      const run = runSettings(inputs.files, {...flags, model, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false, shard: undefined})
       const task = flags.task ?? run.model.card?.task ?? taskOf((run.model.hf?.config['architectures'] as string[] | undefined) ?? [])
       if (task === undefined) {
         throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {exitCode: ExitCode.model, remedy: 'Pass --task depth or --task segmentation.'})

@@ -73,7 +73,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
       installedBytes: models.reduce((s, m) => s + m.bytes, 0),
       partialBytes: partialBytes(paths.downloads),
     },
-    hub: {endpoint: hub.endpoint, token: hub.token !== undefined, offline: ['1', 'true', 'yes', 'y'].includes((env.DPT_OFFLINE ?? '').toLowerCase()), proxy: proxy === null ? null : proxy.replace(/\/\/[^@/]*@/, '//***@')},
+    hub: {endpoint: hub.endpoint, token: hub.token !== undefined, offline: ['1', 'true', 'yes', 'y'].includes((env.DPT_OFFLINE ?? '').toLowerCase()) || hub.offline === true, proxy: proxy === null ? null : proxy.replace(/\/\/[^@/]*@/, '//***@')},
     registry: {path: registry.path, models: registry.models.length, defaults: {...registry.defaults}},
     models,
     problems,

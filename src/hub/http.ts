@@ -18,6 +18,8 @@ export interface HubSettings {
   readonly attempts: number
   /** First pause between attempts; doubles after each. */
   readonly retryDelayMs: number
+  /** HF_HUB_OFFLINE set (as huggingface_hub reads it): no downloads, like --offline / DPT_OFFLINE. */
+  readonly offline?: boolean
 }
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co'
@@ -28,8 +30,11 @@ export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
   if (!(seconds > 0)) throw new DptError(`Expected DPT_HTTP_TIMEOUT to be a positive number of seconds, got \`${env.DPT_HTTP_TIMEOUT}\``)
   const endpoint = (env.HF_ENDPOINT === undefined || env.HF_ENDPOINT === '' ? DEFAULT_ENDPOINT : env.HF_ENDPOINT).replace(/\/+$/, '')
   const token = env.HF_TOKEN === undefined || env.HF_TOKEN === '' ? undefined : env.HF_TOKEN
-  return {endpoint, token, idleTimeoutMs: Math.round(seconds * 1000), attempts: 5, retryDelayMs: 500}
+  return {endpoint, token, idleTimeoutMs: Math.round(seconds * 1000), attempts: 5, retryDelayMs: 500, offline: envFlag(env.HF_HUB_OFFLINE)}
 }
+
+/** A boolean environment variable as huggingface_hub reads its flags: 1, true, yes or on (any case). */
+export const envFlag = (value: string | undefined): boolean => ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase())
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 

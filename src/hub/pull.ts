@@ -85,8 +85,9 @@ export async function pullModel(registry: Registry, paths: CachePaths, settings:
     files: manifest.files.filter((f) => f.dtype === null || f.dtype === options.dtype),
   })
   if (isInstalled(dir, options.dtype, files)) return done(false, 0, readManifest(dir)!)
-  if (options.offline) {
-    throw new DptError(`${entry.id} (${options.dtype}) is not in the cache (${dir}) and offline mode forbids downloading it`, {
+  if (options.offline || settings.offline === true) {
+    const mode = options.offline ? 'offline mode' : 'HF_HUB_OFFLINE'
+    throw new DptError(`${entry.id} (${options.dtype}) is not in the cache (${dir}) and ${mode} forbids downloading it`, {
       exitCode: ExitCode.model,
       remedy: `Run \`dpt models pull ${entry.id} --dtype ${options.dtype}\` where the hub is reachable (then copy ${paths.root}, or set DPT_CACHE), or pass --model a local model folder.`,
     })

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, beforeEach, describe, it} from 'node:test'
 import {cachePaths, readManifest, type CachePaths} from '../../src/hub/cache.js'
-import type {HubSettings} from '../../src/hub/http.js'
+import {hubSettings, type HubSettings} from '../../src/hub/http.js'
 import {pullModel, type PullOptions} from '../../src/hub/pull.js'
 import {loadRegistry, requireEntry, type Registry} from '../../src/hub/registry.js'
 import {DptError} from '../../src/pipeline/errors.js'
@@ -171,6 +171,15 @@ describe('pullModel against a hub-like server', () => {
 
   it('makes no request in offline mode', async () => {
     await assert.rejects(pull({...fp32, offline: true}), /tiny \(fp32\) is not in the cache .* offline mode forbids downloading it/)
+    assert.equal(hub.log.length, 0)
+  })
+
+  it('honours HF_HUB_OFFLINE as huggingface_hub does', async () => {
+    assert.equal(hubSettings({HF_HUB_OFFLINE: '1'}).offline, true)
+    assert.equal(hubSettings({HF_HUB_OFFLINE: 'True'}).offline, true)
+    assert.equal(hubSettings({HF_HUB_OFFLINE: '0'}).offline, false)
+    assert.equal(hubSettings({}).offline, false)
+    await assert.rejects(pull(fp32, {...settings, offline: true}), /tiny \(fp32\) is not in the cache .* HF_HUB_OFFLINE forbids downloading it/)
     assert.equal(hub.log.length, 0)
   })
 
