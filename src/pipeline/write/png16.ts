@@ -12,7 +12,8 @@ import {uint8Scratch} from '../scratch.js'
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 const SUB = 1
-const DEFLATE_OPTIONS = {level: 1, strategy: zlib.constants.Z_RLE} as const
+// One megabyte of output per round trip to the pool: the default 16 kB would bounce hundreds of times per map.
+const DEFLATE_OPTIONS = {level: 1, strategy: zlib.constants.Z_RLE, chunkSize: 1 << 20} as const
 const deflate = promisify(zlib.deflate)
 
 /** Filtered scanlines of one image at a time per caller; reused, as they are as large as the map itself. */
