@@ -34,7 +34,7 @@ export function hubSettings(env: NodeJS.ProcessEnv = process.env): HubSettings {
 }
 
 /** A boolean environment variable as huggingface_hub reads its flags: 1, true, yes or on (any case). */
-export const envFlag = (value: string | undefined): boolean => ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase())
+const envFlag = (value: string | undefined): boolean => ['1', 'true', 'yes', 'on'].includes((value ?? '').trim().toLowerCase())
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
 

@@ -79,6 +79,12 @@ test('dpt bench --fail-if: a failed gate exits 6 with the figure, passed gates e
   assert.match(unknown.stderr, /unknown metric `speed`\. Available: imagesPerSecond,\s+(› +)?latencyP50Ms/)
 })
 
+test('dpt bench has no --shard (it measures every image it is given)', async () => {
+  const r = await runCli(['bench', '--model', fixture('models', 'dpt-hybrid-tiny'), '--shard', '1/2'])
+  assert.equal(r.code, 2)
+  assert.match(r.stderr, /Nonexistent flag: --shard/)
+})
+
 test('dpt bench: bad --sizes is a usage error with an example', async () => {
   const r = await runCli(['bench', '--model', fixture('models', 'dpt-hybrid-tiny'), '--sizes', '640by480'])
   assert.equal(r.code, 2)

@@ -216,6 +216,8 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(ok.cache.installedBytes, Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0))
     assert.equal(ok.cache.partialBytes, 0)
     assert.equal(ok.hub.endpoint, hub.endpoint)
+    assert.equal(ok.hub.offline, false)
+    assert.equal(JSON.parse((await runCli(['doctor', '--json'], {env: {...env, HF_HUB_OFFLINE: '1'}})).stdout).hub.offline, true)
     assert.deepEqual(ok.registry.defaults, {depth: 'tiny', segmentation: 'tiny-seg'})
     assert.deepEqual(ok.models.map((m) => [m.id, m.status]), [['tiny', 'ok']])
     assert.deepEqual(ok.problems, [])

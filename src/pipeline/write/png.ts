@@ -10,7 +10,8 @@ const PNG_OPTIONS = {compressionLevel: 1, adaptiveFiltering: false, palette: fal
 
 type Channels = 1 | 3 | 4
 
-function checkSize(what: string, length: number, width: number, height: number, channels: Channels): void {
+/** Width and height positive integers, and exactly width × height × channels values. */
+export function checkSize(what: string, length: number, width: number, height: number, channels: Channels): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`Expected ${what} width and height to be positive integers, got ${width}×${height}`)
   }

@@ -1,6 +1,7 @@
 import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {uint8Scratch} from '../scratch.js'
+import {checkSize} from './png.js'
 
 /**
  * The 16-bit grey PNG of a depth map, written the way cv2.imwrite writes one by default (OpenCV's PNG encoder:
@@ -63,18 +64,9 @@ function subFilter16(data: Uint16Array, width: number, height: number, out: Uint
   }
 }
 
-export function checkPng16Size(length: number, width: number, height: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`Expected 16-bit PNG width and height to be positive integers, got ${width}×${height}`)
-  }
-  if (length !== width * height) {
-    throw new RangeError(`Expected 16-bit PNG data of ${width}×${height}×1 = ${width * height} values, got ${length}`)
-  }
-}
-
 /** Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array. */
 export async function encodePng16(data: Uint16Array, width: number, height: number): Promise<Buffer> {
-  checkPng16Size(data.length, width, height)
+  checkSize('16-bit PNG', data.length, width, height, 1)
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
