@@ -14,7 +14,8 @@ import {minMaxFinite, toMetricUint16, toUint16Reference, toUint8DepthAnything, t
 import {encodeNpy} from '../write/npy.js'
 import {encodePfm} from '../write/pfm.js'
 import {encodePng8Grey, encodePngRgb} from '../write/png.js'
-import {encodePng16} from '../write/png16.js'
+import {encodePng16, encodePng16Rows} from '../write/png16.js'
+import {DepthKernelPool, type DepthKernels} from '../wasm/kernels.js'
 import type {InferResult} from '../pool.js'
 import {depthOutputPath, type DepthFormat} from './outputs.js'
 
@@ -73,6 +74,8 @@ class DepthProcessor implements Processor {
   /** The full-size map and its 16-bit values, reused from image to image (see ScratchArrays). */
   private readonly depthScratch = floatScratch()
   private readonly valueScratch = uint16Scratch()
+  /** Bicubic models: the upsample, min/max and 16-bit PNG rows in WebAssembly (its memory replaces the arrays above). */
+  private readonly kernels = new DepthKernelPool()
 
   constructor(
     private readonly card: ModelCard,
@@ -92,17 +95,26 @@ class DepthProcessor implements Processor {
   async finish(file: InputFile, image: ImageInfo, result: InferResult, ms: StageMs): Promise<string[]> {
     const t0 = performance.now()
     const {width, height} = image
-    const depth = this.depthScratch.take(width * height)
+    const kernels = this.card.upsample === 'bicubic' ? this.kernels.take() : undefined
+    const scratch = kernels === undefined ? this.depthScratch.take(width * height) : undefined
     try {
-      upsampleDepth(this.card, depthMap(result), image, depth)
-      const range = minMaxFinite(depth)
+      let depth: Float32Array
+      let range: Range
+      if (kernels !== undefined) {
+        const map = depthMap(result)
+        const pngRows = this.options.formats.includes('png16') && this.metricScale === undefined
+        ;({depth, range} = kernels.upsampleBicubic(map.data, map.width, map.height, width, height, pngRows))
+      } else {
+        depth = upsampleDepth(this.card, depthMap(result), image, scratch)
+        range = minMaxFinite(depth)
+      }
       const t1 = performance.now()
       ms.postprocess = t1 - t0
       const deferred = this.options.normalize === 'global' && this.metricScale === undefined
       const written: string[] = []
       for (const format of this.options.formats) {
         if (deferred && NORMALISED.has(format)) continue
-        written.push(await this.write(file, format, depth, width, height, range))
+        written.push(await this.write(file, format, depth, width, height, range, kernels))
       }
       if (deferred && this.options.formats.some((f) => NORMALISED.has(f))) {
         this.global.min = Math.min(this.global.min, range.min)
@@ -117,17 +129,23 @@ class DepthProcessor implements Processor {
       ms.write = performance.now() - t1
       return written
     } finally {
-      this.depthScratch.give(depth)
+      if (kernels !== undefined) this.kernels.give(kernels)
+      if (scratch !== undefined) this.depthScratch.give(scratch)
     }
   }
 
-  private async write(file: InputFile, format: DepthFormat, depth: Float32Array, width: number, height: number, range: Range): Promise<string> {
+  /** With `kernels` (holding `depth` or not), the 16-bit PNG rows come from WebAssembly. */
+  private async write(file: InputFile, format: DepthFormat, depth: Float32Array, width: number, height: number, range: Range, kernels?: DepthKernels): Promise<string> {
     const target = this.path(file, format)
     let bytes: Buffer
     switch (format) {
       case 'png16': {
         if (this.metricScale !== undefined) {
           bytes = await encodePng16(toMetricUint16(depth, this.metricScale), width, height)
+          break
+        }
+        if (kernels !== undefined) {
+          bytes = await encodePng16Rows(kernels.png16Rows(depth, width, height, range), width, height)
           break
         }
         const values = this.valueScratch.take(depth.length)
@@ -164,8 +182,13 @@ class DepthProcessor implements Processor {
       for (const item of this.spilled) {
         const raw = await readFile(item.spill)
         const depth = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)
-        for (const format of this.options.formats) {
-          if (NORMALISED.has(format)) await this.write(item.file, format, depth, item.width, item.height, this.global)
+        const kernels = this.kernels.take()
+        try {
+          for (const format of this.options.formats) {
+            if (NORMALISED.has(format)) await this.write(item.file, format, depth, item.width, item.height, this.global, kernels)
+          }
+        } finally {
+          if (kernels !== undefined) this.kernels.give(kernels)
         }
       }
     } finally {

@@ -35,12 +35,18 @@ export function minMaxFinite(data: Float32Array): ValueRange {
  * bits=1 → 255). MiDaS v3.1 replaces non-finite values by 0.0 *before* taking min/max; callers that pass
  * minMaxFinite() get 0 for those pixels without them widening the range (identical when all are finite).
  */
-function scaleMultiplyFirst<T extends Uint8Array | Uint16Array>(depth: Float32Array, min: number, max: number, maxVal: number, out: T): T {
-  if (out.length !== depth.length) throw new RangeError(`Expected an output of ${depth.length} values, got ${out.length}`)
+/** The float32 offset and span of the reference scaling; `zero` when the span is too small (an all-zero image). */
+export function referenceScale(min: number, max: number): {lo: number; span: number; zero: boolean} {
   const lo = Math.fround(min)
   const span = Math.fround(Math.fround(max) - lo)
+  return {lo, span, zero: !(span > FLOAT64_EPS)}
+}
+
+function scaleMultiplyFirst<T extends Uint8Array | Uint16Array>(depth: Float32Array, min: number, max: number, maxVal: number, out: T): T {
+  if (out.length !== depth.length) throw new RangeError(`Expected an output of ${depth.length} values, got ${out.length}`)
+  const {lo, span, zero} = referenceScale(min, max)
   // Every element is written: `out` may be a reused array.
-  if (!(span > FLOAT64_EPS)) {
+  if (zero) {
     out.fill(0)
     return out
   }

@@ -67,17 +67,27 @@ function subFilter16(data: Uint16Array, width: number, height: number, out: Uint
 /** Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array. */
 export async function encodePng16(data: Uint16Array, width: number, height: number): Promise<Buffer> {
   checkSize('16-bit PNG', data.length, width, height, 1)
+  const rows = scanlines.take((1 + 2 * width) * height)
+  try {
+    subFilter16(data, width, height, rows)
+    return await encodePng16Rows(rows, width, height)
+  } finally {
+    scanlines.give(rows)
+  }
+}
+
+/**
+ * The same PNG from its rows already filtered: per row the Sub filter-type byte and 2·width big-endian bytes
+ * (as the WebAssembly kernel writes them).
+ */
+export async function encodePng16Rows(rows: Uint8Array, width: number, height: number): Promise<Buffer> {
+  checkSize('16-bit PNG', width * height, width, height, 1)
+  if (rows.length !== (1 + 2 * width) * height) throw new RangeError(`Expected ${(1 + 2 * width) * height} bytes of rows for ${width}×${height}, got ${rows.length}.`)
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
   header.writeUInt32BE(height, 4)
   header[8] = 16 // bit depth
   header[9] = 0 // colour type: grey; compression, filter method and interlace stay 0
-  const rows = scanlines.take((1 + 2 * width) * height)
-  try {
-    subFilter16(data, width, height, rows)
-    const compressed = await deflate(rows, DEFLATE_OPTIONS)
-    return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', compressed), chunk('IEND', new Uint8Array(0))])
-  } finally {
-    scanlines.give(rows)
-  }
+  const compressed = await deflate(rows, DEFLATE_OPTIONS)
+  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', compressed), chunk('IEND', new Uint8Array(0))])
 }

@@ -1,0 +1,163 @@
+import {bicubicPlan, type BicubicAxis, type BicubicPlan} from '../postprocess/upsample.js'
+import {minMaxFinite, referenceScale, type ValueRange} from '../write/depth-scale.js'
+import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
+
+/**
+ * The full-size depth work in WebAssembly SIMD (kernels.c): the bicubic upsample with its min/max in one pass,
+ * and the 16-bit PNG rows (reference scaling, big-endian, Sub filter) in another. Same bits as the TypeScript
+ * versions, about ten times less CPU; on two cores that CPU is taken from onnxruntime, so it is throughput.
+ * DPT_WASM=0 turns it off (the TypeScript path then runs), for comparisons.
+ */
+
+interface Exports {
+  readonly memory: WebAssembly.Memory
+  readonly __heap_base: WebAssembly.Global
+  upsample_bicubic(src: number, sw: number, sh: number, dw: number, dh: number, ci: number, cw: number, ri: number, rw: number, cache: number, out: number): void
+  range_min(): number
+  range_max(): number
+  png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
+}
+
+let compiled: WebAssembly.Module | null | undefined
+
+function module(env: NodeJS.ProcessEnv): WebAssembly.Module | null {
+  if (env.DPT_WASM === '0') return null
+  if (compiled === undefined) {
+    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64')
+    // A runtime without WebAssembly SIMD (none that Node 20 ships on) keeps the TypeScript path.
+    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null
+  }
+  return compiled
+}
+
+const PAGE = 65536
+const align = (n: number): number => (n + 15) & ~15
+
+/**
+ * One instance: its own linear memory, holding one image's buffers at a time. Views it returns stay valid
+ * until the next call on the same instance (memory only grows inside a call, before any view is made).
+ */
+export class DepthKernels {
+  private readonly exports: Exports
+  private readonly base: number
+
+  constructor(compiledModule: WebAssembly.Module) {
+    this.exports = new WebAssembly.Instance(compiledModule, {}).exports as unknown as Exports
+    this.base = align(this.exports.__heap_base.value as number)
+  }
+
+  /** Bytes of linear memory (it never shrinks; the pool drops extra instances instead). */
+  get bytes(): number {
+    return this.exports.memory.buffer.byteLength
+  }
+
+  /** Offsets of consecutive blocks from the heap base, memory grown to hold them all. */
+  private layout(sizes: readonly number[]): number[] {
+    const offsets: number[] = []
+    let top = this.base
+    for (const size of sizes) {
+      offsets.push(top)
+      top = align(top + size)
+    }
+    const memory = this.exports.memory
+    if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE))
+    return offsets
+  }
+
+  private planar(axis: BicubicAxis, at: {index: number; weight: number}, size: number): void {
+    const buffer = this.exports.memory.buffer
+    const index = new Int32Array(buffer, at.index, 4 * size)
+    const weight = new Float32Array(buffer, at.weight, 4 * size)
+    for (let d = 0; d < size; d++) {
+      for (let k = 0; k < 4; k++) {
+        index[k * size + d] = axis.index[d * 4 + k]!
+        weight[k * size + d] = axis.weight[d * 4 + k]!
+      }
+    }
+  }
+
+  /**
+   * `F.interpolate(src, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)`, bit-exact with
+   * upsampleBicubic, and minMaxFinite of it (from the same pass unless the map holds an infinity). With `pngRows`, room for
+   * {@link png16Rows} of the result is reserved too, so that it needs no copy.
+   */
+  upsampleBicubic(src: Float32Array, width: number, height: number, dstWidth: number, dstHeight: number, pngRows = false): {depth: Float32Array; range: ValueRange} {
+    return this.upsampleWithPlan(bicubicPlan(width, height, dstWidth, dstHeight), src, pngRows)
+  }
+
+  /** The same with any taps (BicubicRowStream's arithmetic over the plan's tables). */
+  upsampleWithPlan(plan: BicubicPlan, src: Float32Array, pngRows = false): {depth: Float32Array; range: ValueRange} {
+    const {srcWidth: width, srcHeight: height, dstWidth, dstHeight} = plan
+    if (src.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${src.length}.`)
+    const n = dstWidth * dstHeight
+    const [ci, cw, ri, rw, cache, source, out] = this.layout([
+      16 * dstWidth,
+      16 * dstWidth,
+      16 * dstHeight,
+      16 * dstHeight,
+      16 * dstWidth,
+      4 * src.length,
+      4 * n,
+      pngRows ? (1 + 2 * dstWidth) * dstHeight : 0,
+    ]) as [number, number, number, number, number, number, number]
+    this.planar(plan.columns, {index: ci, weight: cw}, dstWidth)
+    this.planar(plan.rows, {index: ri, weight: rw}, dstHeight)
+    new Float32Array(this.exports.memory.buffer, source, src.length).set(src)
+    this.exports.upsample_bicubic(source, width, height, dstWidth, dstHeight, ci, cw, ri, rw, cache, out)
+    const depth = new Float32Array(this.exports.memory.buffer, out, n)
+    const min = this.exports.range_min()
+    const max = this.exports.range_max()
+    // The pass skipped NaN but not the infinities, which minMaxFinite leaves out.
+    if (min === -Infinity || max === Infinity) return {depth, range: minMaxFinite(depth)}
+    return {depth, range: min <= max ? {min, max} : {min: 0, max: 0}}
+  }
+
+  /**
+   * The Sub-filtered big-endian rows of a 16-bit PNG ((1 + 2·width)·height bytes) of toUint16Reference(depth,
+   * range.min, range.max).
+   * `depth` may be the view from upsampleBicubic(…, true) (no copy) or any map (copied in).
+   */
+  png16Rows(depth: Float32Array, width: number, height: number, range: ValueRange): Uint8Array {
+    if (depth.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${depth.length}.`)
+    const rowBytes = (1 + 2 * width) * height
+    let source: number
+    let out: number
+    if (depth.buffer === this.exports.memory.buffer) {
+      source = depth.byteOffset
+      out = align(source + depth.byteLength)
+      if (out + rowBytes > this.exports.memory.buffer.byteLength) throw new RangeError('The PNG rows were not reserved by upsampleBicubic.')
+    } else {
+      ;[source, out] = this.layout([depth.byteLength, rowBytes]) as [number, number]
+      new Float32Array(this.exports.memory.buffer, source, depth.length).set(depth)
+    }
+    const {lo, span, zero} = referenceScale(range.min, range.max)
+    this.exports.png16_rows(source, width, height, lo, span, zero ? 1 : 0, out)
+    return new Uint8Array(this.exports.memory.buffer, out, rowBytes)
+  }
+}
+
+/**
+ * Instances lent to one image at a time (images finish concurrently) and taken back; at most `keep` idle
+ * ones, the largest, are held, so memory is bounded by the largest images seen, as with ScratchArrays.
+ */
+export class DepthKernelPool {
+  private readonly idle: DepthKernels[] = []
+
+  constructor(
+    private readonly keep = 1,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** An instance, or undefined when WebAssembly SIMD is off or unavailable (use the TypeScript path). */
+  take(): DepthKernels | undefined {
+    const compiledModule = module(this.env)
+    if (compiledModule === null) return undefined
+    return this.idle.shift() ?? new DepthKernels(compiledModule)
+  }
+
+  give(kernels: DepthKernels): void {
+    this.idle.push(kernels)
+    this.idle.sort((a, b) => b.bytes - a.bytes)
+    this.idle.length = Math.min(this.idle.length, this.keep)
+  }
+}

@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, it} from 'node:test'
+
+import {BicubicRowStream, upsampleBicubic} from '../../src/pipeline/postprocess/upsample.js'
+import {DepthKernelPool, type DepthKernels} from '../../src/pipeline/wasm/kernels.js'
+import {KERNELS_SOURCE_SHA256} from '../../src/pipeline/wasm/kernels.wasm.js'
+import {minMaxFinite, toUint16Reference} from '../../src/pipeline/write/depth-scale.js'
+import {encodePng16, encodePng16Rows} from '../../src/pipeline/write/png16.js'
+import {fixture, readNpy, repoRoot} from '../helpers/fixtures.js'
+import {random} from '../helpers/random.js'
+
+// The WebAssembly kernels must give the bits of the TypeScript path (itself checked against PyTorch goldens in
+// postprocess/upsample.test.ts and against the reference writers in write/). Random float32 maps upsampled by
+// small ratios hit the half-way cases of the double-precision fused multiply-add often (the weights have few
+// bits), so the exact fallback is exercised, not only the vector path.
+
+function kernels(): DepthKernels {
+  const k = new DepthKernelPool().take()
+  assert.ok(k, 'WebAssembly SIMD is available in every Node this project supports')
+  return k
+}
+
+function randomMap(seed: number, n: number, scale = 100): Float32Array {
+  const next = random(seed)
+  return Float32Array.from({length: n}, () => (next() - 0.3) * scale)
+}
+
+function firstDifference(a: Float32Array, b: Float32Array): string {
+  assert.equal(a.length, b.length)
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) return `index ${i}: ${a[i]} against ${b[i]}`
+  }
+  return 'none'
+}
+
+describe('WebAssembly kernels: build', () => {
+  it('the embedded binary was built from the committed kernels.c (run tools/build-wasm.sh after editing it)', () => {
+    const source = readFileSync(join(repoRoot, 'src', 'pipeline', 'wasm', 'kernels.c'))
+    assert.equal(createHash('sha256').update(source).digest('hex'), KERNELS_SOURCE_SHA256)
+  })
+})
+
+describe('WebAssembly upsampleBicubic', () => {
+  it('matches the PyTorch goldens bit for bit', () => {
+    const k = kernels()
+    for (const name of ['up', 'down', 'dpt_ratio', 'row', 'mixed', 'logits', 'identity']) {
+      const input = readNpy(fixture('kernels', `torch_bicubic_${name}_in.npy`))
+      const golden = readNpy(fixture('kernels', `torch_bicubic_${name}_out.npy`))
+      const [height, width] = input.shape as [number, number]
+      const [dstHeight, dstWidth] = golden.shape as [number, number]
+      const {depth} = k.upsampleBicubic(input.data as Float32Array, width, height, dstWidth, dstHeight)
+      assert.equal(firstDifference(depth, golden.data as Float32Array), 'none', name)
+    }
+  })
+
+  const sizes: [number, number, number, number][] = [
+    [1, 1, 5, 3],
+    [2, 3, 4, 6],
+    [3, 2, 13, 7],
+    [16, 12, 32, 24],
+    [16, 12, 37, 29],
+    [24, 18, 101, 77],
+    [40, 30, 33, 25],
+    [9, 7, 9, 7],
+    [384, 288, 1023, 767],
+  ]
+  for (const [w, h, dw, dh] of sizes) {
+    it(`${w}×${h} → ${dw}×${dh}: the TypeScript upsample's bits and its finite min/max`, () => {
+      const src = randomMap(w * 1000 + dw, w * h)
+      const {depth, range} = kernels().upsampleBicubic(src, w, h, dw, dh)
+      const expected = upsampleBicubic(src, w, h, dw, dh)
+      assert.equal(firstDifference(depth, expected), 'none')
+      assert.deepEqual(range, minMaxFinite(expected))
+    })
+  }
+
+  it('tiny and huge magnitudes (float32 subnormals, near overflow) keep the bits', () => {
+    for (const scale of [1e-40, 1e-36, 3e38]) {
+      const src = randomMap(7, 16 * 12, scale)
+      const {depth} = kernels().upsampleBicubic(src, 16, 12, 45, 31)
+      assert.equal(firstDifference(depth, upsampleBicubic(src, 16, 12, 45, 31)), 'none', `scale ${scale}`)
+    }
+  })
+
+  it('leaves NaN and the infinities out of the range, as minMaxFinite does', () => {
+    const k = kernels()
+    const src = randomMap(3, 12 * 10)
+    src[17] = NaN
+    src[40] = Infinity
+    src[90] = -Infinity
+    const {depth, range} = k.upsampleBicubic(src, 12, 10, 30, 25)
+    const expected = upsampleBicubic(src, 12, 10, 30, 25)
+    assert.equal(firstDifference(depth, expected), 'none')
+    assert.deepEqual(range, minMaxFinite(expected))
+    assert.deepEqual(k.upsampleBicubic(new Float32Array(4).fill(NaN), 2, 2, 7, 5).range, {min: 0, max: 0})
+  })
+
+  // fmaf(1 − 2⁻²⁴, 1 + 2⁻²³, 2⁻⁴⁷ + 2⁻⁷⁰) = 1 + 2⁻²³ exactly rounded, but the double sum rounds to the
+  // float32 half-way point 1 + 2⁻²⁴, which rounds on to 1: the case only the exact fallback gets right.
+  const a = 1 - 2 ** -24
+  const b = 1 + 2 ** -23
+  const c = 2 ** -47 + 2 ** -70
+  const axis = (index: number[], weight: number[], size: number) => ({
+    index: Int32Array.from({length: 4 * size}, (_, i) => index[i % 4]!),
+    weight: Float32Array.from({length: 4 * size}, (_, i) => weight[i % 4]!),
+  })
+  const identity = (size: number) => ({index: Int32Array.from({length: 4 * size}, (_, i) => Math.floor(i / 4)), weight: Float32Array.from({length: 4 * size}, (_, i) => (i % 4 === 1 ? 1 : 0))})
+
+  it('a double sum that lands half-way between two float32 values: the exact result, in the vertical pass', () => {
+    const plan = {srcWidth: 9, srcHeight: 2, dstWidth: 9, dstHeight: 3, columns: identity(9), rows: axis([0, 1, 0, 0], [b, 1, 0, 0], 3)}
+    const src = Float32Array.from({length: 18}, (_, i) => (i < 9 ? a : c))
+    const {depth} = kernels().upsampleWithPlan(plan, src)
+    assert.deepEqual([...new Set(depth)], [Math.fround(1 + 2 ** -23)])
+    const js = new BicubicRowStream(plan, src)
+    const line = new Float32Array(9)
+    js.row(0, line)
+    assert.deepEqual(depth.subarray(0, 9), line)
+  })
+
+  it('the same in the horizontal pass', () => {
+    const plan = {srcWidth: 2, srcHeight: 3, dstWidth: 9, dstHeight: 3, columns: axis([0, 1, 0, 0], [b, 1, 0, 0], 9), rows: identity(3)}
+    const src = Float32Array.from({length: 6}, (_, i) => (i % 2 === 0 ? a : c))
+    const {depth} = kernels().upsampleWithPlan(plan, src)
+    assert.deepEqual([...new Set(depth)], [Math.fround(1 + 2 ** -23)])
+  })
+
+  it('refuses a source of the wrong size', () => {
+    assert.throws(() => kernels().upsampleBicubic(new Float32Array(5), 2, 3, 4, 6), /Expected 2×3 values, got 5/)
+  })
+})
+
+describe('WebAssembly png16Rows', () => {
+  /** The PNG of the TypeScript path: toUint16Reference, then encodePng16's own filter. */
+  const typescriptPng = (depth: Float32Array, w: number, h: number, min: number, max: number): Promise<Buffer> =>
+    encodePng16(toUint16Reference(depth, min, max), w, h)
+
+  it('after the upsample, without a copy: the same PNG bytes as the TypeScript path', async () => {
+    const k = kernels()
+    for (const [w, h, dw, dh] of [
+      [16, 12, 61, 45],
+      [5, 4, 8, 3],
+      [3, 3, 7, 1],
+      [2, 2, 1, 6],
+    ] as const) {
+      const src = randomMap(dw, w * h)
+      const {depth, range} = k.upsampleBicubic(src, w, h, dw, dh, true)
+      const rows = k.png16Rows(depth, dw, dh, range)
+      assert.equal(rows.buffer, depth.buffer, 'the rows sit next to the map')
+      const expected = await typescriptPng(upsampleBicubic(src, w, h, dw, dh), dw, dh, range.min, range.max)
+      assert.ok((await encodePng16Rows(rows, dw, dh)).equals(expected), `${dw}×${dh}`)
+    }
+  })
+
+  it('any map and range: NaN, infinities, values outside the range, a constant map', async () => {
+    const k = kernels()
+    const w = 29
+    const h = 6
+    const depth = randomMap(11, w * h)
+    Object.assign(depth, {3: NaN, 8: Infinity, 9: -Infinity, 20: 1e30, 21: -1e30, 40: 0})
+    for (const [min, max] of [
+      [-30, 70],
+      [-10, 10], // most values outside: clamped as the TypeScript path clamps
+      [5, 5], // no span: all zero
+      [0, 1e-20],
+    ] as const) {
+      const expected = await typescriptPng(depth, w, h, min, max)
+      assert.ok((await encodePng16Rows(k.png16Rows(depth, w, h, {min, max}), w, h)).equals(expected), `range ${min}..${max}`)
+    }
+  })
+
+  it('encodePng16Rows refuses rows of the wrong length', async () => {
+    await assert.rejects(encodePng16Rows(new Uint8Array(9), 2, 2), /Expected 10 bytes of rows for 2×2, got 9/)
+  })
+})
+
+describe('DepthKernelPool', () => {
+  it('keeps one idle instance, the largest', () => {
+    const pool = new DepthKernelPool(1, {})
+    const a = pool.take()!
+    const b = pool.take()!
+    assert.notEqual(a, b)
+    a.upsampleBicubic(new Float32Array(4), 2, 2, 500, 400)
+    pool.give(b)
+    pool.give(a)
+    assert.equal(pool.take(), a)
+    assert.notEqual(pool.take(), b, 'the smaller idle instance was dropped')
+  })
+
+  it('DPT_WASM=0 turns the kernels off', () => {
+    assert.equal(new DepthKernelPool(1, {DPT_WASM: '0'}).take(), undefined)
+  })
+})
