@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds src/pipeline/wasm/kernels.wasm.ts from kernels.c (clang with the wasm32 target and wasm-ld; on Debian:
 # apt install clang-14 lld-14). The CLI and its tests use the committed output, so only editing kernels.c needs
-# this; test/wasm-kernels.test.ts fails when the committed binary was built from another kernels.c.
+# this; test/pipeline/wasm-kernels.test.ts fails when the committed binary was built from another kernels.c.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}

@@ -1,6 +1,6 @@
 // Full-size depth post-processing in WebAssembly SIMD: the bicubic upsample with min/max, and the 16-bit PNG
 // rows. Bit-exact with the TypeScript versions (postprocess/upsample.ts, write/depth-scale.ts, write/png16.ts),
-// which stay the reference; test/wasm-kernels.test.ts compares the two. Built by tools/build-wasm.sh into
+// which stay the reference; test/pipeline/wasm-kernels.test.ts compares the two. Built by tools/build-wasm.sh into
 // kernels.wasm.ts; no libc, no allocator: the caller lays the buffers out in linear memory.
 //
 // WebAssembly has no fused multiply-add, so fmaf(a, b, c) is computed in double: a·b is exact there, and rounding
