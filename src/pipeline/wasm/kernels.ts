@@ -32,7 +32,8 @@ function module(env: NodeJS.ProcessEnv): WebAssembly.Module | null {
 }
 
 const PAGE = 65536
-const align = (n: number): number => (n + 15) & ~15
+// Arithmetic, not bit operations: offsets may pass 2^31 (wasm32 addresses up to 4 GiB).
+const align = (n: number): number => Math.ceil(n / 16) * 16
 
 /**
  * One instance: its own linear memory, holding one image's buffers at a time. Views it returns stay valid
