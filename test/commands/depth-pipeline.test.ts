@@ -155,12 +155,15 @@ describe('dpt depth (pipeline)', () => {
     assert.deepEqual(readFileSync(join(dir, 'x.png')), before)
   })
 
-  it('gives identical bytes whatever --workers, --threads and memory planning, on a real DPT-Hybrid graph', async () => {
-    const configs = [['1', '1'], ['2', '1'], ['1', '2'], ['1', '2', '--no-mem-pattern', '--no-mem-arena']]
+  it('gives identical bytes whatever --workers, --threads, memory planning and DPT_WASM, on a real DPT-Hybrid graph', async () => {
+    const configs = [['1', '1'], ['2', '1'], ['1', '2'], ['1', '2', '--no-mem-pattern', '--no-mem-arena'], ['1', '2', 'DPT_WASM=0']]
     const outs = configs.map((_, i) => join(root, `out-config${i}`))
     for (const [i, [w, t, ...tuning]] of configs.entries()) {
       const model = fixture('models', 'dpt-hybrid-tiny')
-      const r = await runCli(['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!, ...tuning])
+      // DPT_WASM=0: the TypeScript upsample and PNG rows instead of the WebAssembly kernels.
+      const env = tuning.includes('DPT_WASM=0') ? {DPT_WASM: '0'} : {}
+      const flags = tuning.filter((a) => a.startsWith('--'))
+      const r = await runCli(['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!, ...flags], {env})
       assert.equal(r.code, 0, r.stderr)
     }
     const files = listFiles(outs[0]!)

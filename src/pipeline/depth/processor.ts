@@ -97,12 +97,14 @@ class DepthProcessor implements Processor {
     const {width, height} = image
     const kernels = this.card.upsample === 'bicubic' ? this.kernels.take() : undefined
     const scratch = kernels === undefined ? this.depthScratch.take(width * height) : undefined
+    const deferred = this.options.normalize === 'global' && this.metricScale === undefined
     try {
       let depth: Float32Array
       let range: Range
       if (kernels !== undefined) {
         const map = depthMap(result)
-        const pngRows = this.options.formats.includes('png16') && this.metricScale === undefined
+        // Room for the PNG rows next to the map when this call writes the reference-scaled png16.
+        const pngRows = this.options.formats.includes('png16') && this.metricScale === undefined && !deferred
         ;({depth, range} = kernels.upsampleBicubic(map.data, map.width, map.height, width, height, pngRows))
       } else {
         depth = upsampleDepth(this.card, depthMap(result), image, scratch)
@@ -110,7 +112,6 @@ class DepthProcessor implements Processor {
       }
       const t1 = performance.now()
       ms.postprocess = t1 - t0
-      const deferred = this.options.normalize === 'global' && this.metricScale === undefined
       const written: string[] = []
       for (const format of this.options.formats) {
         if (deferred && NORMALISED.has(format)) continue

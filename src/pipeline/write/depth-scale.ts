@@ -29,12 +29,6 @@ export function minMaxFinite(data: Float32Array): ValueRange {
   return min <= max ? {min, max} : {min: 0, max: 0}
 }
 
-/**
- * `max_val * (depth - depth_min) / (depth_max - depth_min)`, evaluated left to right in float32, then
- * truncated: isl-org/DPT util/io.py write_depth and MiDaS v3.1 utils.write_depth (bits=2 → 65535,
- * bits=1 → 255). MiDaS v3.1 replaces non-finite values by 0.0 *before* taking min/max; callers that pass
- * minMaxFinite() get 0 for those pixels without them widening the range (identical when all are finite).
- */
 /** The float32 offset and span of the reference scaling; `zero` when the span is too small (an all-zero image). */
 export function referenceScale(min: number, max: number): {lo: number; span: number; zero: boolean} {
   const lo = Math.fround(min)
@@ -42,6 +36,12 @@ export function referenceScale(min: number, max: number): {lo: number; span: num
   return {lo, span, zero: !(span > FLOAT64_EPS)}
 }
 
+/**
+ * `max_val * (depth - depth_min) / (depth_max - depth_min)`, evaluated left to right in float32, then
+ * truncated: isl-org/DPT util/io.py write_depth and MiDaS v3.1 utils.write_depth (bits=2 → 65535,
+ * bits=1 → 255). MiDaS v3.1 replaces non-finite values by 0.0 *before* taking min/max; callers that pass
+ * minMaxFinite() get 0 for those pixels without them widening the range (identical when all are finite).
+ */
 function scaleMultiplyFirst<T extends Uint8Array | Uint16Array>(depth: Float32Array, min: number, max: number, maxVal: number, out: T): T {
   if (out.length !== depth.length) throw new RangeError(`Expected an output of ${depth.length} values, got ${out.length}`)
   const {lo, span, zero} = referenceScale(min, max)
