@@ -14,7 +14,7 @@ import {minMaxFinite, toMetricUint16, toUint16Reference, toUint8DepthAnything, t
 import {encodeNpy} from '../write/npy.js'
 import {encodePfm} from '../write/pfm.js'
 import {encodePng8Grey, encodePngRgb} from '../write/png.js'
-import {encodePng16, encodePng16Rows} from '../write/png16.js'
+import {encodePng16, png16Parts} from '../write/png16.js'
 import {DepthKernelPool, type DepthKernels} from '../wasm/kernels.js'
 import type {InferResult} from '../pool.js'
 import {depthOutputPath, type DepthFormat} from './outputs.js'
@@ -138,7 +138,7 @@ class DepthProcessor implements Processor {
   /** With `kernels` (holding `depth` or not), the 16-bit PNG rows come from WebAssembly. */
   private async write(file: InputFile, format: DepthFormat, depth: Float32Array, width: number, height: number, range: Range, kernels?: DepthKernels): Promise<string> {
     const target = this.path(file, format)
-    let bytes: Buffer
+    let bytes: Uint8Array | Uint8Array[]
     switch (format) {
       case 'png16': {
         if (this.metricScale !== undefined) {
@@ -146,7 +146,7 @@ class DepthProcessor implements Processor {
           break
         }
         if (kernels !== undefined) {
-          bytes = await encodePng16Rows(kernels.png16Rows(depth, width, height, range), width, height)
+          bytes = await png16Parts(kernels.png16Rows(depth, width, height, range), width, height)
           break
         }
         const values = this.valueScratch.take(depth.length)

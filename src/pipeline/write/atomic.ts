@@ -20,15 +20,18 @@ function tempPathFor(path: string): string {
   return join(dirname(path), `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
 }
 
-/** Writes `data` to `path` atomically, creating parent directories. Errors name the target and keep the cause. */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+/**
+ * Writes `data` (one buffer, or parts written one after the other) to `path` atomically, creating parent
+ * directories. Errors name the target and keep the cause.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
   const temp = tempPathFor(path)
   pending.add(temp)
   let handle: FileHandle | undefined
   try {
     await mkdir(dirname(path), {recursive: true})
     handle = await open(temp, 'wx')
-    await handle.writeFile(data)
+    await writeAll(handle, data)
     await handle.datasync()
     await handle.close()
     handle = undefined
@@ -41,6 +44,14 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     throw new Error(`Could not write ${path}: ${reason}`, {cause: error})
   } finally {
     pending.delete(temp)
+  }
+}
+
+async function writeAll(handle: FileHandle, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
+  if (data instanceof Uint8Array) return handle.writeFile(data)
+  for (const part of data) {
+    // write() may write less than asked (a full disk fails on the next call): go on from there.
+    for (let at = 0; at < part.length; ) at += (await handle.write(part, at, part.length - at)).bytesWritten
   }
 }
 

@@ -1,4 +1,3 @@
-import {promisify} from 'node:util'
 import zlib from 'node:zlib'
 import {uint8Scratch} from '../scratch.js'
 import {checkSize} from './png.js'
@@ -15,7 +14,21 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 const SUB = 1
 // One megabyte of output per round trip to the pool: the default 16 kB would bounce hundreds of times per map.
 const DEFLATE_OPTIONS = {level: 1, strategy: zlib.constants.Z_RLE, chunkSize: 1 << 20} as const
-const deflate = promisify(zlib.deflate)
+
+/**
+ * zlib's output as the 1 MB chunks it comes in: the same bytes as zlib.deflate, without concatenating them into
+ * one buffer (a copy of the whole file, into fresh pages, per image).
+ */
+function deflateChunks(data: Uint8Array): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const stream = zlib.createDeflate(DEFLATE_OPTIONS)
+    stream.on('data', (c: Buffer) => chunks.push(c))
+    stream.on('end', () => resolve(chunks))
+    stream.on('error', reject)
+    stream.end(data)
+  })
+}
 
 /** Filtered scanlines of one image at a time per caller; reused, as they are as large as the map itself. */
 const scanlines = uint8Scratch(1)
@@ -81,6 +94,14 @@ export async function encodePng16(data: Uint16Array, width: number, height: numb
  * (as the WebAssembly kernel writes them).
  */
 export async function encodePng16Rows(rows: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return Buffer.concat(await png16Parts(rows, width, height))
+}
+
+/**
+ * encodePng16Rows's file as consecutive parts (signature and IHDR, the IDAT's zlib chunks, its CRC and IEND),
+ * to be written one after the other: no copy of the compressed data.
+ */
+export async function png16Parts(rows: Uint8Array, width: number, height: number): Promise<Uint8Array[]> {
   checkSize('16-bit PNG', width * height, width, height, 1)
   if (rows.length !== (1 + 2 * width) * height) throw new RangeError(`Expected ${(1 + 2 * width) * height} bytes of rows for ${width}×${height}, got ${rows.length}.`)
   const header = Buffer.alloc(13)
@@ -88,6 +109,14 @@ export async function encodePng16Rows(rows: Uint8Array, width: number, height: n
   header.writeUInt32BE(height, 4)
   header[8] = 16 // bit depth
   header[9] = 0 // colour type: grey; compression, filter method and interlace stay 0
-  const compressed = await deflate(rows, DEFLATE_OPTIONS)
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', compressed), chunk('IEND', new Uint8Array(0))])
+  const compressed = await deflateChunks(rows)
+  const length = compressed.reduce((sum, c) => sum + c.length, 0)
+  const idat = Buffer.alloc(8)
+  idat.writeUInt32BE(length, 0)
+  idat.write('IDAT', 4, 'latin1')
+  let crc = crc32(idat.subarray(4))
+  for (const c of compressed) crc = crc32(c, crc)
+  const crcBytes = Buffer.alloc(4)
+  crcBytes.writeUInt32BE(crc, 0)
+  return [Buffer.concat([SIGNATURE, chunk('IHDR', header), idat]), ...compressed, Buffer.concat([crcBytes, chunk('IEND', new Uint8Array(0))])]
 }

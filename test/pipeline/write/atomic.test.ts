@@ -48,6 +48,13 @@ describe('writeFileAtomic', () => {
     assert.deepEqual(pendingTempFiles(), [])
   })
 
+  it('writes parts one after the other', async () => {
+    const target = join(freshDir(), 'parts.png')
+    const big = Uint8Array.from({length: 300_000}, (_, i) => i % 251)
+    await writeFileAtomic(target, [Uint8Array.of(1, 2), new Uint8Array(0), big, Buffer.from('end')])
+    assert.deepEqual(readFileSync(target), Buffer.concat([Uint8Array.of(1, 2), big, Buffer.from('end')]))
+  })
+
   it('replaces an existing file', async () => {
     const target = join(freshDir(), 'out.pfm')
     writeFileSync(target, 'old')

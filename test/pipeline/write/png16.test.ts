@@ -5,7 +5,7 @@ import zlib from 'node:zlib'
 
 import sharp from 'sharp'
 
-import {encodePng16, tableCrc32} from '../../../src/pipeline/write/png16.js'
+import {encodePng16, png16Parts, tableCrc32} from '../../../src/pipeline/write/png16.js'
 import {fixture, readNpy} from '../../helpers/fixtures.js'
 
 /** Bit depth and colour type from the IHDR chunk, which always follows the 8-byte signature. */
@@ -85,6 +85,30 @@ describe('encodePng16: the file cv2.imwrite writes by default', () => {
     let seed = 7
     const values = Uint16Array.from({length: 101 * 13}, (_, i) => (i % 5 === 0 ? [0, 65535][i % 2]! : ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16)))
     assert.deepEqual(await decode16(await encodePng16(values, 101, 13)), values)
+  })
+})
+
+describe('png16Parts', () => {
+  it('are the file in parts: the deflate output chunks uncopied, the IDAT CRC carried across them', async () => {
+    // Noise does not compress: over 1 MB of deflate output, so zlib hands over several chunks.
+    const w = 700
+    const h = 800
+    let seed = 11
+    const values = Uint16Array.from({length: w * h}, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16)
+    const rows = new Uint8Array((1 + 2 * w) * h)
+    for (let y = 0; y < h; y++) {
+      rows[y * (1 + 2 * w)] = 0 // filter type None: the rows are the big-endian samples
+      for (let x = 0; x < w; x++) {
+        rows[y * (1 + 2 * w) + 1 + 2 * x] = values[y * w + x]! >>> 8
+        rows[y * (1 + 2 * w) + 2 + 2 * x] = values[y * w + x]! & 0xff
+      }
+    }
+    const parts = await png16Parts(rows, w, h)
+    assert.ok(parts.length > 3, `${parts.length} parts`)
+    const png = Buffer.concat(parts)
+    assert.deepEqual(chunks(png).map((c) => c.type), ['IHDR', 'IDAT', 'IEND'])
+    assert.deepEqual(zlib.inflateSync(chunks(png)[1]!.data), Buffer.from(rows))
+    assert.deepEqual(await decode16(png), values)
   })
 })
 
