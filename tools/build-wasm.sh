@@ -8,7 +8,7 @@ CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
 dir=src/pipeline/wasm
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$CLANG" --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -Wall -Wextra -Werror \
+"$CLANG" --target=wasm32 -O3 -msimd128 -ffp-contract=off -nostdlib -ffreestanding -Wall -Wextra -Werror \
   -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all \
   -o "$tmp/kernels.wasm" "$dir/kernels.c"
 node -e '

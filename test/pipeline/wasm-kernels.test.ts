@@ -5,7 +5,12 @@ import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {BicubicRowStream, upsampleBicubic} from '../../src/pipeline/postprocess/upsample.js'
-import {DepthKernelPool, type DepthKernels} from '../../src/pipeline/wasm/kernels.js'
+import type {PreprocessCard} from '../../src/model/card.js'
+import type {DecodedImage} from '../../src/pipeline/decode.js'
+import {toNchw, type Triple} from '../../src/pipeline/preprocess/normalize.js'
+import {prepareInput} from '../../src/pipeline/preprocess/prepare.js'
+import {resizeCubicUnitInto} from '../../src/pipeline/preprocess/resize-cubic.js'
+import {cubicInputKernels, DepthKernelPool, type DepthKernels} from '../../src/pipeline/wasm/kernels.js'
 import {KERNELS_SOURCE_SHA256} from '../../src/pipeline/wasm/kernels.wasm.js'
 import {minMaxFinite, toUint16Reference} from '../../src/pipeline/write/depth-scale.js'
 import {encodePng16, encodePng16Rows} from '../../src/pipeline/write/png16.js'
@@ -191,5 +196,89 @@ describe('DepthKernelPool', () => {
 
   it('DPT_WASM=0 turns the kernels off', () => {
     assert.equal(new DepthKernelPool(1, {DPT_WASM: '0'}).take(), undefined)
+  })
+})
+
+describe('WebAssembly cubic input (cv2 INTER_CUBIC of byte / 255.0, then NormalizeImage)', () => {
+  const input = (): NonNullable<ReturnType<typeof cubicInputKernels>> => {
+    const k = cubicInputKernels()
+    assert.ok(k, 'WebAssembly is available in every Node this project supports')
+    return k
+  }
+  /** The TypeScript path of prepareInput for an 8-bit image. */
+  const typescript = (src: Uint8Array, w: number, h: number, dw: number, dh: number, mean: Triple, std: Triple): Float32Array => {
+    const resized = new Float64Array(dw * dh * 3)
+    resizeCubicUnitInto(src, w, h, 3, dw, dh, resized)
+    return toNchw(resized, dw, dh, mean, std, 1, 'float64')
+  }
+  const DPT: [Triple, Triple] = [
+    [0.5, 0.5, 0.5],
+    [0.5, 0.5, 0.5],
+  ]
+  const IMAGENET: [Triple, Triple] = [
+    [0.485, 0.456, 0.406],
+    [0.229, 0.224, 0.225],
+  ]
+
+  for (const name of ['up', 'half', 'dpt_ratio']) {
+    it(`${name}: cv2's float64 values (OpenCV goldens), rounded once, channel by channel`, () => {
+      const source = readNpy(fixture('kernels', `cv2_cubic_${name}_in.npy`))
+      const golden = readNpy(fixture('kernels', `cv2_cubic_${name}_out.npy`))
+      const [h, w] = source.shape as [number, number]
+      const [dh, dw] = golden.shape as [number, number]
+      const out = input().resizeNormalize(source.data as Uint8Array, w, h, dw, dh, [0, 0, 0], [1, 1, 1])
+      const expected = new Float32Array(3 * dw * dh)
+      for (let i = 0; i < dw * dh; i++) for (let c = 0; c < 3; c++) expected[c * dw * dh + i] = Number(golden.data[i * 3 + c]!)
+      assert.equal(firstDifference(out, expected), 'none')
+    })
+  }
+
+  it('the bits of the TypeScript path: shrinking, enlarging, the same size, odd sizes, DPT and ImageNet statistics', () => {
+    const k = input()
+    const next = random(5)
+    for (const [w, h, dw, dh] of [
+      [640, 480, 384, 288],
+      [97, 61, 384, 224],
+      [1000, 301, 96, 32],
+      [33, 17, 33, 17],
+      [1, 1, 4, 4],
+      [5, 9, 1, 1],
+      [250, 2, 7, 5],
+    ] as const) {
+      const src = Uint8Array.from({length: w * h * 3}, () => Math.floor(next() * 256))
+      for (const [mean, std] of [DPT, IMAGENET]) {
+        assert.equal(firstDifference(k.resizeNormalize(src, w, h, dw, dh, mean, std), typescript(src, w, h, dw, dh, mean, std)), 'none', `${w}×${h} → ${dw}×${dh}`)
+      }
+    }
+  })
+
+  it('reuses its memory across images of any size, and refuses a source of the wrong size', () => {
+    const k = input()
+    const next = random(9)
+    const big = Uint8Array.from({length: 800 * 600 * 3}, () => Math.floor(next() * 256))
+    const small = big.subarray(0, 20 * 10 * 3)
+    const first = k.resizeNormalize(small, 20, 10, 40, 32, ...IMAGENET)
+    k.resizeNormalize(big, 800, 600, 384, 288, ...IMAGENET)
+    assert.equal(firstDifference(k.resizeNormalize(small, 20, 10, 40, 32, ...IMAGENET), first), 'none')
+    assert.throws(() => k.resizeNormalize(small, 21, 10, 40, 32, ...DPT), /Expected 21×10×3 source values, got 600/)
+  })
+
+  it('prepareInput uses it for 8-bit cv2-cubic models, and DPT_WASM=0 gives the same tensor from TypeScript', () => {
+    const next = random(13)
+    const image = {width: 301, height: 199, bitDepth: 8, pixels: Uint8Array.from({length: 301 * 199 * 3}, () => Math.floor(next() * 256))} as unknown as DecodedImage
+    const pre: PreprocessCard = {resize: 'cv2-cubic', keepAspect: true, rule: 'lower_bound', width: 96, height: 64, multiple: 32, mean: IMAGENET[0], std: IMAGENET[1]}
+    const saved = process.env.DPT_WASM
+    try {
+      delete process.env.DPT_WASM
+      const withWasm = prepareInput(image, pre)
+      process.env.DPT_WASM = '0'
+      assert.equal(cubicInputKernels(), undefined)
+      const withoutWasm = prepareInput(image, pre)
+      assert.deepEqual(withWasm.dims, withoutWasm.dims)
+      assert.equal(firstDifference(withWasm.tensor, withoutWasm.tensor), 'none')
+    } finally {
+      if (saved === undefined) delete process.env.DPT_WASM
+      else process.env.DPT_WASM = saved
+    }
   })
 })

@@ -1,6 +1,7 @@
 import type {PreprocessCard} from '../../model/card.js'
 import type {DecodedImage} from '../decode.js'
 import type {Prepared} from '../run.js'
+import {cubicInputKernels} from '../wasm/kernels.js'
 import {toNchw} from './normalize.js'
 import {resizeCubicInto, resizeCubicUnitInto} from './resize-cubic.js'
 import {resizePil} from './resize-pil.js'
@@ -23,7 +24,8 @@ function unit16(pixels: Uint16Array): Float64Array {
 /**
  * The network input for one image, as the model's family prepares it:
  * - cv2-cubic (isl-org MiDaS/DPT): image / 255.0 in float64, OpenCV INTER_CUBIC (float64 sums), (x − mean) / std
- *   in float64, one cast to float32 (16-bit inputs keep their precision: / 65535);
+ *   in float64, one cast to float32 (16-bit inputs keep their precision: / 65535); for 8-bit images this runs
+ *   in WebAssembly (CubicInputKernels, the same bits) unless DPT_WASM=0;
  * - pil-* (Hugging Face DPTImageProcessor): Pillow's antialiased filter on the uint8 image, then rescale and
  *   normalise in float32.
  */
@@ -31,7 +33,10 @@ export function prepareInput(image: DecodedImage, pre: PreprocessCard): Prepared
   const size = networkSize(image, pre)
   const {width, height} = size
   let tensor: Float32Array
-  if (pre.resize === 'cv2-cubic') {
+  const kernels = pre.resize === 'cv2-cubic' && image.bitDepth === 8 ? cubicInputKernels() : undefined
+  if (kernels !== undefined) {
+    tensor = kernels.resizeNormalize(image.pixels as Uint8Array, image.width, image.height, width, height, pre.mean, pre.std)
+  } else if (pre.resize === 'cv2-cubic') {
     const resized = new Float64Array(width * height * 3)
     if (image.bitDepth === 8) resizeCubicUnitInto(image.pixels as Uint8Array, image.width, image.height, 3, width, height, resized)
     else resizeCubicInto(unit16(image.pixels as Uint16Array), image.width, image.height, 3, width, height, resized)

@@ -36,14 +36,14 @@ function cubicCoefficients(x: number, out: Float64Array, at: number): void {
   out[at + 3] = f32(f32(f32(1 - c0) - c1) - c2)
 }
 
-interface Taps {
+export interface Taps {
   /** Four clamped source positions per output position. */
   readonly index: Int32Array
   /** Their float32 coefficients. */
   readonly weight: Float64Array
 }
 
-function cubicTaps(srcSize: number, dstSize: number): Taps {
+export function cubicTaps(srcSize: number, dstSize: number): Taps {
   const scale = 1 / (dstSize / srcSize)
   const index = new Int32Array(dstSize * 4)
   const weight = new Float64Array(dstSize * 4)
@@ -148,6 +148,26 @@ function checkSizes(
 }
 
 /**
+ * The horizontal pass's taps per output element (column × channel) of an interleaved row: four source offsets
+ * within a source row (column · channels + channel) and their weights, at 4·i … 4·i + 3.
+ */
+export function cubicColumnTaps(width: number, dstWidth: number, channels: number): {offset: Int32Array; weight: Float64Array} {
+  const cols = cubicTaps(width, dstWidth)
+  const offset = new Int32Array(dstWidth * channels * 4)
+  const weight = new Float64Array(dstWidth * channels * 4)
+  for (let x = 0; x < dstWidth; x++) {
+    for (let c = 0; c < channels; c++) {
+      const e = (x * channels + c) * 4
+      for (let k = 0; k < 4; k++) {
+        offset[e + k] = cols.index[x * 4 + k]! * channels + c
+        weight[e + k] = cols.weight[x * 4 + k]!
+      }
+    }
+  }
+  return {offset, weight}
+}
+
+/**
  * Horizontal pass of one source row: `line[i]` = Σ_k src[rowStart + offset[4i + k]] · weight[4i + k],
  * summed k = 0..3 left to right in double.
  */
@@ -163,19 +183,7 @@ function resizeRows(
   horizontal: HorizontalPass,
 ): void {
   const rowLength = dstWidth * channels
-  // Per output element (column × channel): four source offsets within a row, and four weights.
-  const cols = cubicTaps(width, dstWidth)
-  const colOffset = new Int32Array(rowLength * 4)
-  const colWeight = new Float64Array(rowLength * 4)
-  for (let x = 0; x < dstWidth; x++) {
-    for (let c = 0; c < channels; c++) {
-      const e = (x * channels + c) * 4
-      for (let k = 0; k < 4; k++) {
-        colOffset[e + k] = cols.index[x * 4 + k]! * channels + c
-        colWeight[e + k] = cols.weight[x * 4 + k]!
-      }
-    }
-  }
+  const {offset: colOffset, weight: colWeight} = cubicColumnTaps(width, dstWidth, channels)
   const rows = cubicTaps(height, dstHeight)
   // Horizontally resized source rows; the four taps of an output row are consecutive source rows, so
   // slot (row & 3) never holds another row that the same output row needs.

@@ -1,5 +1,6 @@
 // Full-size depth post-processing in WebAssembly SIMD: the bicubic upsample with min/max, and the 16-bit PNG
-// rows. Bit-exact with the TypeScript versions (postprocess/upsample.ts, write/depth-scale.ts, write/png16.ts),
+// rows; and the cv2-cubic network input. Bit-exact with the TypeScript versions (postprocess/upsample.ts,
+// write/depth-scale.ts, write/png16.ts, preprocess/resize-cubic.ts and normalize.ts),
 // which stay the reference; test/pipeline/wasm-kernels.test.ts compares the two. Built by tools/build-wasm.sh into
 // kernels.wasm.ts; no libc, no allocator: the caller lays the buffers out in linear memory.
 //
@@ -204,5 +205,46 @@ void png16_rows(const f32 *depth, int32_t w, int32_t h, f32 lo, f32 span, int32_
       o[2 * x + 1] = (uint8_t)(v - left);
       left = v;
     }
+  }
+}
+
+// ---- the network input: OpenCV INTER_CUBIC on MiDaS's float64 image, then NormalizeImage, planar float32 ----
+// (preprocess/resize-cubic.ts and normalize.ts, which stay the reference.) Every step is a float64 multiply or
+// add in the order the TypeScript path evaluates it, and the one rounding to float32 is f32.demote_f64: the same
+// bits. The caller copies the source rows each output row needs into four slots and calls cubic_row per slot.
+
+// byte / 255.0 in double for every byte value (MiDaS divides; multiplying by 1/255 differs for 24 values).
+__attribute__((export_name("cubic_unit_table")))
+void cubic_unit_table(f64 *unit) {
+  for (int32_t v = 0; v < 256; v++) unit[v] = (f64)v / 255.0;
+}
+
+// Horizontal pass of one source row of bytes: line[i] = Σ_k unit[row[off[4i + k]]] · w[4i + k], k = 0..3 left to
+// right, for n = dstWidth · channels values.
+__attribute__((export_name("cubic_row")))
+void cubic_row(const uint8_t *row, int32_t n, const int32_t *off, const f64 *w, const f64 *unit, f64 *line) {
+  for (int32_t i = 0, e = 0; i < n; i++, e += 4) {
+    f64 s = unit[row[off[e]]] * w[e];
+    s = s + unit[row[off[e + 1]]] * w[e + 1];
+    s = s + unit[row[off[e + 2]]] * w[e + 2];
+    s = s + unit[row[off[e + 3]]] * w[e + 3];
+    line[i] = s;
+  }
+}
+
+// Vertical pass of output row y from its four horizontal lines (HWC, 3 channels), then (v − mean[c]) / std[c]
+// rounded once to float32 into channel c's plane: out[c·plane + y·dw + x].
+__attribute__((export_name("cubic_column")))
+void cubic_column(const f64 *r0, const f64 *r1, const f64 *r2, const f64 *r3, f64 b0, f64 b1, f64 b2, f64 b3, int32_t dw, int32_t y,
+                  int32_t plane, const f64 *mean, const f64 *std, f32 *out) {
+  f32 *o0 = out + (int64_t)y * dw, *o1 = o0 + plane, *o2 = o1 + plane;
+  const f64 m0 = mean[0], m1 = mean[1], m2 = mean[2], s0 = std[0], s1 = std[1], s2 = std[2];
+  for (int32_t x = 0, i = 0; x < dw; x++, i += 3) {
+    const f64 v0 = r0[i] * b0 + r1[i] * b1 + r2[i] * b2 + r3[i] * b3;
+    const f64 v1 = r0[i + 1] * b0 + r1[i + 1] * b1 + r2[i + 1] * b2 + r3[i + 1] * b3;
+    const f64 v2 = r0[i + 2] * b0 + r1[i + 2] * b1 + r2[i + 2] * b2 + r3[i + 2] * b3;
+    o0[x] = (f32)((v0 - m0) / s0);
+    o1[x] = (f32)((v1 - m1) / s1);
+    o2[x] = (f32)((v2 - m2) / s2);
   }
 }

@@ -1,12 +1,15 @@
 import {bicubicPlan, type BicubicAxis, type BicubicPlan} from '../postprocess/upsample.js'
+import type {Triple} from '../preprocess/normalize.js'
+import {cubicColumnTaps, cubicTaps} from '../preprocess/resize-cubic.js'
 import {minMaxFinite, referenceScale, type ValueRange} from '../write/depth-scale.js'
 import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
 
 /**
  * The full-size depth work in WebAssembly SIMD (kernels.c): the bicubic upsample with its min/max in one pass,
- * and the 16-bit PNG rows (reference scaling, big-endian, Sub filter) in another. Same bits as the TypeScript
- * versions for a fifth to a thirteenth of the CPU (12-MP map: 41 against 206 ms, 8 against about 105 ms); on
- * two cores that CPU is taken from onnxruntime, so it is throughput.
+ * and the 16-bit PNG rows (reference scaling, big-endian, Sub filter) in another; and the cv2-cubic network
+ * input of 8-bit images. Same bits as the TypeScript versions for a fourth to a thirteenth of the CPU (12-MP
+ * map: 41 against 206 ms, 8 against about 105 ms; 12-MP photo to 512×384 input: 10 against 45 ms); on two
+ * cores that CPU is taken from onnxruntime, so it is throughput.
  * DPT_WASM=0 turns it off (the TypeScript path then runs), for comparisons.
  */
 
@@ -17,6 +20,9 @@ interface Exports {
   range_min(): number
   range_max(): number
   png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
+  cubic_unit_table(unit: number): void
+  cubic_row(row: number, n: number, off: number, w: number, unit: number, line: number): void
+  cubic_column(r0: number, r1: number, r2: number, r3: number, b0: number, b1: number, b2: number, b3: number, dw: number, y: number, plane: number, mean: number, std: number, out: number): void
 }
 
 let compiled: WebAssembly.Module | null | undefined
@@ -35,12 +41,9 @@ const PAGE = 65536
 // Arithmetic, not bit operations: offsets may pass 2^31 (wasm32 addresses up to 4 GiB).
 const align = (n: number): number => Math.ceil(n / 16) * 16
 
-/**
- * One instance: its own linear memory, holding one image's buffers at a time. Views it returns stay valid
- * until the next call on the same instance (memory only grows inside a call, before any view is made).
- */
-export class DepthKernels {
-  private readonly exports: Exports
+/** One instance of the module: its own linear memory, laid out by the caller for each call. */
+class Instance {
+  protected readonly exports: Exports
   private readonly base: number
 
   constructor(compiledModule: WebAssembly.Module) {
@@ -54,7 +57,7 @@ export class DepthKernels {
   }
 
   /** Offsets of consecutive blocks from the heap base, memory grown to hold them all. */
-  private layout(sizes: readonly number[]): number[] {
+  protected layout(sizes: readonly number[]): number[] {
     const offsets: number[] = []
     let top = this.base
     for (const size of sizes) {
@@ -65,7 +68,13 @@ export class DepthKernels {
     if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / PAGE))
     return offsets
   }
+}
 
+/**
+ * The depth kernels on one instance, holding one image's buffers at a time. Views it returns stay valid until
+ * the next call on the same instance (memory only grows inside a call, before any view is made).
+ */
+export class DepthKernels extends Instance {
   private planar(axis: BicubicAxis, at: {index: number; weight: number}, size: number): void {
     const buffer = this.exports.memory.buffer
     const index = new Int32Array(buffer, at.index, 4 * size)
@@ -162,4 +171,77 @@ export class DepthKernelPool {
     this.idle.sort((a, b) => b.bytes - a.bytes)
     this.idle.length = Math.min(this.idle.length, this.keep)
   }
+}
+
+/**
+ * The cv2-cubic network input of an 8-bit image (resizeCubicUnitInto, then toNchw in float64) in WebAssembly:
+ * the same bits for about a third of the CPU. Only the source rows the resize reads are copied in, four at a
+ * time, so memory holds a few rows and the output, not the decoded image.
+ */
+export class CubicInputKernels extends Instance {
+  private readonly unit: number
+
+  constructor(compiledModule: WebAssembly.Module) {
+    super(compiledModule)
+    ;[this.unit] = this.layout([256 * 8]) as [number]
+    this.exports.cubic_unit_table(this.unit)
+  }
+
+  /** Planar float32 (3 × dstHeight × dstWidth) of (cv2 INTER_CUBIC of src / 255.0 − mean) / std. */
+  resizeNormalize(src: Uint8Array, width: number, height: number, dstWidth: number, dstHeight: number, mean: Triple, std: Triple): Float32Array {
+    if (src.length !== width * height * 3) throw new RangeError(`Expected ${width}×${height}×3 source values, got ${src.length}.`)
+    const n = dstWidth * 3
+    const rowBytes = width * 3
+    const plane = dstWidth * dstHeight
+    // The unit table stays first; everything after it is laid out again for this image.
+    const [, stats, off, w, slots, lines, out] = this.layout([256 * 8, 6 * 8, 16 * n, 32 * n, 4 * rowBytes, 4 * 8 * n, 3 * 4 * plane]) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ]
+    const memory = this.exports.memory.buffer
+    new Float64Array(memory, stats, 6).set([...mean, ...std])
+    const columns = cubicColumnTaps(width, dstWidth, 3)
+    new Int32Array(memory, off, 4 * n).set(columns.offset)
+    new Float64Array(memory, w, 4 * n).set(columns.weight)
+    const bytes = new Uint8Array(memory)
+    const rows = cubicTaps(height, dstHeight)
+    // As resizeRows: slot (row & 3) never holds another row the same output row needs.
+    const cached = new Int32Array(4).fill(-1)
+    const tap = [0, 0, 0, 0]
+    for (let y = 0; y < dstHeight; y++) {
+      for (let k = 0; k < 4; k++) {
+        const sy = rows.index[y * 4 + k]!
+        const slot = sy & 3
+        const line = lines + slot * 8 * n
+        if (cached[slot] !== sy) {
+          const row = slots + slot * rowBytes
+          bytes.set(src.subarray(sy * rowBytes, (sy + 1) * rowBytes), row)
+          this.exports.cubic_row(row, n, off, w, this.unit, line)
+          cached[slot] = sy
+        }
+        tap[k] = line
+      }
+      const b = y * 4
+      this.exports.cubic_column(tap[0]!, tap[1]!, tap[2]!, tap[3]!, rows.weight[b]!, rows.weight[b + 1]!, rows.weight[b + 2]!, rows.weight[b + 3]!, dstWidth, y, plane, stats, stats + 24, out)
+    }
+    return new Float32Array(memory, out, 3 * plane).slice()
+  }
+}
+
+let inputKernels: CubicInputKernels | undefined
+
+/**
+ * The process's one CubicInputKernels (preparing an input is synchronous, so one instance serves every image),
+ * or undefined when WebAssembly is off (DPT_WASM=0) or unavailable.
+ */
+export function cubicInputKernels(env: NodeJS.ProcessEnv = process.env): CubicInputKernels | undefined {
+  const compiledModule = module(env)
+  if (compiledModule === null) return undefined
+  inputKernels ??= new CubicInputKernels(compiledModule)
+  return inputKernels
 }
