@@ -42,9 +42,10 @@ function firstDifference(a: Float32Array, b: Float32Array): string {
 }
 
 describe('WebAssembly kernels: build', () => {
-  it('the embedded binary was built from the committed kernels.c (run tools/build-wasm.sh after editing it)', () => {
-    const source = readFileSync(join(repoRoot, 'src', 'pipeline', 'wasm', 'kernels.c'))
-    assert.equal(createHash('sha256').update(source).digest('hex'), KERNELS_SOURCE_SHA256)
+  it('the embedded binary was built from the committed kernels.c and deflate.c (run tools/build-wasm.sh after editing them)', () => {
+    const hash = createHash('sha256')
+    for (const source of ['kernels.c', 'deflate.c']) hash.update(readFileSync(join(repoRoot, 'src', 'pipeline', 'wasm', source)))
+    assert.equal(hash.digest('hex'), KERNELS_SOURCE_SHA256)
   })
 })
 

@@ -14,7 +14,7 @@ import {minMaxFinite, toMetricUint16, toUint16Reference, toUint8DepthAnything, t
 import {encodeNpy} from '../write/npy.js'
 import {encodePfm} from '../write/pfm.js'
 import {encodePng8Grey, encodePngRgb} from '../write/png.js'
-import {encodePng16, png16Parts} from '../write/png16.js'
+import {encodePng16} from '../write/png16.js'
 import {DepthKernelPool, type DepthKernels} from '../wasm/kernels.js'
 import type {InferResult} from '../pool.js'
 import {depthOutputPath, type DepthFormat} from './outputs.js'
@@ -146,7 +146,7 @@ class DepthProcessor implements Processor {
           break
         }
         if (kernels !== undefined) {
-          bytes = await png16Parts(kernels.png16Rows(depth, width, height, range), width, height)
+          bytes = kernels.png16(depth, width, height, range)
           break
         }
         const values = this.valueScratch.take(depth.length)

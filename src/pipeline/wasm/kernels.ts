@@ -2,6 +2,7 @@ import {bicubicPlan, type BicubicAxis, type BicubicPlan} from '../postprocess/up
 import type {Triple} from '../preprocess/normalize.js'
 import {cubicColumnTaps, cubicTaps} from '../preprocess/resize-cubic.js'
 import {minMaxFinite, referenceScale, type ValueRange} from '../write/depth-scale.js'
+import {png16File} from '../write/png16.js'
 import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
 
 /**
@@ -9,8 +10,9 @@ import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
  * and the 16-bit PNG rows (reference scaling, big-endian, Sub filter) in another; and the cv2-cubic network
  * input of 8-bit images. Same bits as the TypeScript versions for a fourth to a thirteenth of the CPU (12-MP
  * map: 41 against 206 ms, 8 against about 105 ms; 12-MP photo to 512×384 input: 10 against 45 ms); on two
- * cores that CPU is taken from onnxruntime, so it is throughput.
- * DPT_WASM=0 turns it off (the TypeScript path then runs), for comparisons.
+ * cores that CPU is taken from onnxruntime, so it is throughput. The rows' zlib stream comes from deflate.c
+ * (zlib's Z_RLE matches and a Huffman code per block, two to four times as fast as zlib at level 1).
+ * DPT_WASM=0 turns it off (the TypeScript path then runs, with zlib), for comparisons.
  */
 
 interface Exports {
@@ -22,6 +24,9 @@ interface Exports {
   png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
   cubic_unit_table(unit: number): void
   cubic_row(row: number, n: number, off: number, w: number, unit: number, line: number): void
+  deflate_bound(n: number): number
+  zlib_compress(input: number, n: number, out: number): number
+  code_lengths(frequencies: number, n: number, limit: number, out: number): void
   cubic_column(r0: number, r1: number, r2: number, r3: number, b0: number, b1: number, b2: number, b3: number, dw: number, y: number, plane: number, mean: number, std: number, out: number): void
 }
 
@@ -90,7 +95,7 @@ export class DepthKernels extends Instance {
   /**
    * `F.interpolate(src, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)`, bit-exact with
    * upsampleBicubic, and minMaxFinite of it (from the same pass unless the map holds an infinity). With `pngRows`, room for
-   * {@link png16Rows} of the result is reserved too, so that it needs no copy.
+   * {@link png16} (its rows and their zlib stream) of the result is reserved too, so that it needs no copy.
    */
   upsampleBicubic(src: Float32Array, width: number, height: number, dstWidth: number, dstHeight: number, pngRows = false): {depth: Float32Array; range: ValueRange} {
     return this.upsampleWithPlan(bicubicPlan(width, height, dstWidth, dstHeight), src, pngRows)
@@ -110,6 +115,7 @@ export class DepthKernels extends Instance {
       4 * src.length,
       4 * n,
       pngRows ? (1 + 2 * dstWidth) * dstHeight : 0,
+      pngRows ? this.exports.deflate_bound((1 + 2 * dstWidth) * dstHeight) : 0,
     ]) as [number, number, number, number, number, number, number]
     this.planar(plan.columns, {index: ci, weight: cw}, dstWidth)
     this.planar(plan.rows, {index: ri, weight: rw}, dstHeight)
@@ -129,21 +135,56 @@ export class DepthKernels extends Instance {
    * `depth` may be the view from upsampleBicubic(…, true) (no copy) or any map (copied in).
    */
   png16Rows(depth: Float32Array, width: number, height: number, range: ValueRange): Uint8Array {
+    const {rows, rowBytes} = this.rows(depth, width, height, range)
+    return new Uint8Array(this.exports.memory.buffer, rows, rowBytes)
+  }
+
+  /**
+   * The 16-bit PNG of png16Rows as the parts of its file (png16File), the zlib stream a view of this instance's
+   * memory: written as they are, before the next call. The stream is deflate.c's (Z_RLE's matches, a Huffman code
+   * per block), not zlib's; the pixels are the same, the bytes differ from the TypeScript path's.
+   */
+  png16(depth: Float32Array, width: number, height: number, range: ValueRange): Uint8Array[] {
+    const {rows, rowBytes, stream} = this.rows(depth, width, height, range)
+    const length = this.exports.zlib_compress(rows, rowBytes, stream)
+    return png16File(width, height, [new Uint8Array(this.exports.memory.buffer, stream, length)])
+  }
+
+  /** deflate.c's zlib stream of any bytes (copied in); a view valid until the next call. */
+  zlib(data: Uint8Array): Uint8Array {
+    const [input, stream] = this.layout([data.length, this.exports.deflate_bound(data.length)]) as [number, number]
+    new Uint8Array(this.exports.memory.buffer, input, data.length).set(data)
+    return new Uint8Array(this.exports.memory.buffer, stream, this.exports.zlib_compress(input, data.length, stream))
+  }
+
+  /** The lengths of deflate.c's Huffman code for these symbol counts, none above `limit` (for its tests). */
+  codeLengths(frequencies: readonly number[], limit: number): number[] {
+    const [counts, lengths] = this.layout([4 * frequencies.length, frequencies.length]) as [number, number]
+    new Uint32Array(this.exports.memory.buffer, counts, frequencies.length).set(frequencies)
+    this.exports.code_lengths(counts, frequencies.length, limit, lengths)
+    return [...new Uint8Array(this.exports.memory.buffer, lengths, frequencies.length)]
+  }
+
+  /** Writes the rows; their offset and the room after them for their zlib stream. */
+  private rows(depth: Float32Array, width: number, height: number, range: ValueRange): {rows: number; rowBytes: number; stream: number} {
     if (depth.length !== width * height) throw new RangeError(`Expected ${width}×${height} values, got ${depth.length}.`)
     const rowBytes = (1 + 2 * width) * height
+    const streamBytes = this.exports.deflate_bound(rowBytes)
     let source: number
-    let out: number
+    let rows: number
+    let stream: number
     if (depth.buffer === this.exports.memory.buffer) {
       source = depth.byteOffset
-      out = align(source + depth.byteLength)
-      if (out + rowBytes > this.exports.memory.buffer.byteLength) throw new RangeError('The PNG rows were not reserved by upsampleBicubic.')
+      rows = align(source + depth.byteLength)
+      stream = align(rows + rowBytes)
+      if (stream + streamBytes > this.exports.memory.buffer.byteLength) throw new RangeError('The PNG rows were not reserved by upsampleBicubic.')
     } else {
-      ;[source, out] = this.layout([depth.byteLength, rowBytes]) as [number, number]
+      ;[source, rows, stream] = this.layout([depth.byteLength, rowBytes, streamBytes]) as [number, number, number]
       new Float32Array(this.exports.memory.buffer, source, depth.length).set(depth)
     }
     const {lo, span, zero} = referenceScale(range.min, range.max)
-    this.exports.png16_rows(source, width, height, lo, span, zero ? 1 : 0, out)
-    return new Uint8Array(this.exports.memory.buffer, out, rowBytes)
+    this.exports.png16_rows(source, width, height, lo, span, zero ? 1 : 0, rows)
+    return {rows, rowBytes, stream}
   }
 }
 
