@@ -24,10 +24,10 @@ interface Exports {
   png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
   cubic_unit_table(unit: number): void
   cubic_row(row: number, n: number, off: number, w: number, unit: number, line: number): void
+  cubic_column(r0: number, r1: number, r2: number, r3: number, b0: number, b1: number, b2: number, b3: number, dw: number, y: number, plane: number, mean: number, std: number, out: number): void
   deflate_bound(n: number): number
   zlib_compress(input: number, n: number, out: number): number
   code_lengths(frequencies: number, n: number, limit: number, out: number): void
-  cubic_column(r0: number, r1: number, r2: number, r3: number, b0: number, b1: number, b2: number, b3: number, dw: number, y: number, plane: number, mean: number, std: number, out: number): void
 }
 
 let compiled: WebAssembly.Module | null | undefined
