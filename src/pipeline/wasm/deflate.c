@@ -328,15 +328,14 @@ static inline void put_run(Writer *w, u32 n) {
 static void put_segments(Writer *w, const u8 *in) {
   for (u32 s = 0; s < segment_count; s++) {
     u32 literals = segments[s] >> 9, run = segments[s] & 511;
-    const u8 *l = in;
     u32 i = 0;
     for (; i + 3 <= literals; i += 3) {
-      put_literal(w, l[i]);
-      put_literal(w, l[i + 1]);
-      put_literal(w, l[i + 2]);
+      put_literal(w, in[i]);
+      put_literal(w, in[i + 1]);
+      put_literal(w, in[i + 2]);
       flush(w);
     }
-    for (; i < literals; i++) put_literal(w, l[i]);
+    for (; i < literals; i++) put_literal(w, in[i]);
     flush(w);
     if (run) put_run(w, run);
     in += literals + run;
