@@ -47,14 +47,23 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds)
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive integer, got ${values.rounds}`)
   const photos = await ensurePhotos(images)
-  const files = readdirSync(photos).sort().map((f) => join(photos, f))
+  const files = readdirSync(photos)
+    .sort()
+    .map((f) => join(photos, f))
   console.log(`photos: ${images} JPEGs in ${photos} (1080p to 4032×3024); workers ${values.workers} × threads ${values.threads}`)
   for (const arch of values.arch.split(',')) {
     const model = ensureBenchModel(arch)
     const e2eRuns: RunResult[] = []
     const bareRuns: number[][] = []
     const bare = (): Promise<number[]> =>
-      bareSessionRun(model, files, {provider: 'cpu', threads: Number(values.threads), graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false})
+      bareSessionRun(model, files, {
+        provider: 'cpu',
+        threads: Number(values.threads),
+        graphOptimizationLevel: 'all',
+        memArena: true,
+        memPattern: true,
+        spin: false,
+      })
     for (let r = 0; r < rounds; r++) {
       // e2e first in even rounds, bare first in odd ones.
       if (r % 2 === 0) e2eRuns.push(await runDepth(photos, model, values.workers, values.threads))
@@ -70,8 +79,12 @@ async function main(): Promise<void> {
     const e2e = e2eRuns[Math.floor(rounds / 2)]! // latency and stages: one run's, the middle one
     const bareMs = bareRuns.flat()
     console.log(`\n${arch} (${images} images, ${rounds} rounds)`)
-    console.log(`  end to end        ${fmt(e2eRate)} images/s  (rounds: ${e2eRates.map((x) => fmt(x)).join(', ')}; model load ${fmt(e2e.timing.modelLoadMs / 1000, 1)} s)`)
-    console.log(`  bare session.run  ${fmt(bareRate)} images/s  (rounds: ${bareRates.map((x) => fmt(x)).join(', ')}; median run ${fmt(percentile(bareMs, 50), 0)} ms)`)
+    console.log(
+      `  end to end        ${fmt(e2eRate)} images/s  (rounds: ${e2eRates.map((x) => fmt(x)).join(', ')}; model load ${fmt(e2e.timing.modelLoadMs / 1000, 1)} s)`,
+    )
+    console.log(
+      `  bare session.run  ${fmt(bareRate)} images/s  (rounds: ${bareRates.map((x) => fmt(x)).join(', ')}; median run ${fmt(percentile(bareMs, 50), 0)} ms)`,
+    )
     console.log(
       `  ratio             ${fmt((e2eRate / bareRate) * 100, 1)} %  (target ≥ 95 %; per round ${e2eRates.map((x, i) => fmt((x / bareRates[i]!) * 100, 1)).join(', ')} %)`,
     )
@@ -86,7 +99,9 @@ async function main(): Promise<void> {
     if (rssImages > 0 && arch === values['rss-arch']) {
       const long = await runDepth(await ensurePhotos(rssImages), model, values.workers, values.threads)
       const growth = (long.timing.peakRssMb / peakRss - 1) * 100
-      console.log(`  peak RSS, ${rssImages} images  ${long.timing.peakRssMb} MiB (${growth >= 0 ? '+' : ''}${fmt(growth, 1)} % vs ${images}; target within 10 %)`)
+      console.log(
+        `  peak RSS, ${rssImages} images  ${long.timing.peakRssMb} MiB (${growth >= 0 ? '+' : ''}${fmt(growth, 1)} % vs ${images}; target within 10 %)`,
+      )
     }
   }
 }

@@ -40,8 +40,16 @@ async function gemmPeak(dtype: 'fp32' | 'int8'): Promise<{best: number; median: 
   try {
     const input =
       dtype === 'fp32'
-        ? new ort.Tensor('float32', Float32Array.from({length: side * side}, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5), [side, side])
-        : new ort.Tensor('uint8', Uint8Array.from({length: side * side}, (_, i) => (i * 7919) % 251), [side, side])
+        ? new ort.Tensor(
+            'float32',
+            Float32Array.from({length: side * side}, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
+            [side, side],
+          )
+        : new ort.Tensor(
+            'uint8',
+            Uint8Array.from({length: side * side}, (_, i) => (i * 7919) % 251),
+            [side, side],
+          )
     const ms: number[] = []
     for (let i = 0; i < 23; i++) {
       const t0 = performance.now()
@@ -61,14 +69,28 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits)
 async function main(): Promise<void> {
   console.log(`threads ${threads}; GEMM ${side}×${side}×${side}`)
   const peak = {fp32: await gemmPeak('fp32'), int8: await gemmPeak('int8')}
-  console.log(`practical peak  fp32 MatMul ${fmt(peak.fp32.best)} GFLOP/s (median ${fmt(peak.fp32.median)}), int8 MatMulInteger ${fmt(peak.int8.best)} GOP/s (median ${fmt(peak.int8.median)})`)
+  console.log(
+    `practical peak  fp32 MatMul ${fmt(peak.fp32.best)} GFLOP/s (median ${fmt(peak.fp32.median)}), int8 MatMulInteger ${fmt(peak.int8.best)} GOP/s (median ${fmt(peak.int8.median)})`,
+  )
   for (const arch of values.arch.split(',')) {
     const model = ensureBenchModel(arch)
     const rates: Record<string, number> = {}
     for (const dtype of values.dtype.split(',')) {
       let result: BenchResult
       try {
-        result = await runDptJson<BenchResult>(['bench', '--model', model, '--dtype', dtype, '--images', values.images, '--sizes', values.sizes, '--threads', String(threads)])
+        result = await runDptJson<BenchResult>([
+          'bench',
+          '--model',
+          model,
+          '--dtype',
+          dtype,
+          '--images',
+          values.images,
+          '--sizes',
+          values.sizes,
+          '--threads',
+          String(threads),
+        ])
       } catch (error) {
         console.log(`\n${arch} ${dtype}: not run (${(error as Error).message}); int8/fp16 variants come from tools/export_random.py --dtypes`)
         continue
@@ -78,10 +100,15 @@ async function main(): Promise<void> {
       const sizes = result.networkSizes.map((s) => `${s.width}×${s.height}`).join(', ')
       console.log(`\n${arch} ${dtype} (${result.images} images, network ${sizes}, ${result.gflopsPerImage} G${dtype === 'q8' ? 'OP' : 'FLOP'}s per image)`)
       console.log(`  images/s                 ${fmt(result.imagesPerSecond, 3)}   (p50 ${result.latencyMs.p50} ms)`)
-      console.log(`  session.run              ${result.stages.inference.meanMs} ms per image, ${fmt(result.achievedGflopsPerSecond.inference)} G/s = ${fmt((result.achievedGflopsPerSecond.inference / reference) * 100)} % of the ${dtype === 'q8' ? 'int8' : 'fp32'} peak`)
-      console.log(`  end to end               ${fmt(result.achievedGflopsPerSecond.endToEnd)} G/s = ${fmt((result.achievedGflopsPerSecond.endToEnd / reference) * 100)} % of the peak`)
+      console.log(
+        `  session.run              ${result.stages.inference.meanMs} ms per image, ${fmt(result.achievedGflopsPerSecond.inference)} G/s = ${fmt((result.achievedGflopsPerSecond.inference / reference) * 100)} % of the ${dtype === 'q8' ? 'int8' : 'fp32'} peak`,
+      )
+      console.log(
+        `  end to end               ${fmt(result.achievedGflopsPerSecond.endToEnd)} G/s = ${fmt((result.achievedGflopsPerSecond.endToEnd / reference) * 100)} % of the peak`,
+      )
     }
-    if (rates['fp32'] !== undefined && rates['q8'] !== undefined) console.log(`  int8 / fp32 images/s     ${fmt(rates['q8'] / rates['fp32'], 2)}×  (target ≥ 2× on DPT-Hybrid)`)
+    if (rates['fp32'] !== undefined && rates['q8'] !== undefined)
+      console.log(`  int8 / fp32 images/s     ${fmt(rates['q8'] / rates['fp32'], 2)}×  (target ≥ 2× on DPT-Hybrid)`)
   }
 }
 

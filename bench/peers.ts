@@ -57,7 +57,9 @@ async function main(): Promise<void> {
   const peers = list('peers', values.peers, PEERS)
   let dtypes = list<Dtype>('dtype', values.dtype, ['fp32', 'q8'])
   const photos = await ensurePhotos(images, [[1920, 1080]])
-  const files = readdirSync(photos).sort().map((f) => join(photos, f))
+  const files = readdirSync(photos)
+    .sort()
+    .map((f) => join(photos, f))
   const model = ensureBenchModel(arch)
   const q8Path = join(model, 'onnx', VARIANT_FILES.q8)
   if (dtypes.includes('q8') && !existsSync(q8Path)) {
@@ -67,7 +69,9 @@ async function main(): Promise<void> {
     )
     dtypes = dtypes.filter((d) => d !== 'q8')
   }
-  console.log(`${arch}: ${images} 1920×1080 JPEGs in ${photos}; ${threads} intra-op threads each; ${cpus()[0]?.model ?? 'cpu'} (${availableParallelism()} cores)`)
+  console.log(
+    `${arch}: ${images} 1920×1080 JPEGs in ${photos}; ${threads} intra-op threads each; ${cpus()[0]?.model ?? 'cpu'} (${availableParallelism()} cores)`,
+  )
 
   const rows: PeerRow[] = []
   const raw: Record<string, unknown> = {arch, images, threads, photos}
@@ -78,9 +82,20 @@ async function main(): Promise<void> {
       console.error(`dpt depth --dtype ${dtype}…`)
       const run = await runDptDepth(photos, model, {workers: '1', threads: String(threads), args: ['--dtype', dtype]})
       raw[`dpt-${dtype}`] = {timing: run.timing, counts: run.counts}
-      rows.push({peer: 'dpt', dtype, imagesPerSecond: run.timing.imagesPerSecond, inferenceImagesPerSecond: rate(run.images.map((i) => i.ms.infer)), networkSizes: sizesOf(run.images)})
+      rows.push({
+        peer: 'dpt',
+        dtype,
+        imagesPerSecond: run.timing.imagesPerSecond,
+        inferenceImagesPerSecond: rate(run.images.map((i) => i.ms.infer)),
+        networkSizes: sizesOf(run.images),
+      })
       console.error(`bare session.run --dtype ${dtype}…`)
-      const bareMs = await bareSessionRun(model, files, {provider: 'cpu', threads, graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false}, dtype)
+      const bareMs = await bareSessionRun(
+        model,
+        files,
+        {provider: 'cpu', threads, graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false},
+        dtype,
+      )
       raw[`bare-${dtype}`] = {runMs: bareMs}
       rows.push({peer: 'bare session.run', dtype, imagesPerSecond: rate(bareMs), networkSizes: sizesOf(run.images), note: "dpt's tensors"})
     }
@@ -119,7 +134,11 @@ async function main(): Promise<void> {
   const row = (peer: PeerName, dtype: Dtype): PeerRow | undefined => rows.find((r) => r.peer === peer && r.dtype === dtype)
   console.log(`\n${arch}, ${images} images, images/s end to end (inference only: session.run or forward alone)`)
   for (const line of renderRows(rows)) console.log(line)
-  console.log(sameWork(rows) ? '  network input sizes: identical for every peer' : '  WARNING: the peers fed different network input sizes; the ratios compare unequal work')
+  console.log(
+    sameWork(rows)
+      ? '  network input sizes: identical for every peer'
+      : '  WARNING: the peers fed different network input sizes; the ratios compare unequal work',
+  )
   if (tjs !== undefined) console.log(`  transformers.js ${tjs.version} on onnxruntime-node ${tjs.onnxruntime} (dpt's version)`)
   console.log('\nratios (images/s)')
   const ratios = [

@@ -38,7 +38,14 @@ interface Event {
 async function profile(onnx: string, width: number, height: number): Promise<Map<string, {us: number; nodes: number}>> {
   const dir = mkdtempSync(join(tmpdir(), 'dpt-profile-'))
   try {
-    const options = sessionOptions({provider: 'cpu', threads: Number(values.threads), graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false})
+    const options = sessionOptions({
+      provider: 'cpu',
+      threads: Number(values.threads),
+      graphOptimizationLevel: 'all',
+      memArena: true,
+      memPattern: true,
+      spin: false,
+    })
     const input = new ort.Tensor('float32', new Float32Array(3 * width * height).fill(0.1), [1, 3, height, width])
     // Warm-up run without the profiler (first-run allocations), then a fresh profiled session's second run.
     const session = await ort.InferenceSession.create(onnx, {...options, enableProfiling: true, profileFilePrefix: join(dir, 'p')})
@@ -78,7 +85,8 @@ async function main(): Promise<void> {
       const total = [...byOp.values()].reduce((a, b) => a + b.us, 0)
       console.log(`\n${arch} ${dtype} at ${width}×${height}, ${values.threads} threads: ${(total / 1000).toFixed(0)} ms in kernels`)
       const rows = [...byOp.entries()].sort((a, b) => b[1].us - a[1].us).slice(0, Number(values.top))
-      for (const [op, {us, nodes}] of rows) console.log(`  ${op.padEnd(28)} ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / total) * 100).toFixed(1).padStart(5)} %  (${nodes} nodes)`)
+      for (const [op, {us, nodes}] of rows)
+        console.log(`  ${op.padEnd(28)} ${(us / 1000).toFixed(1).padStart(8)} ms  ${((us / total) * 100).toFixed(1).padStart(5)} %  (${nodes} nodes)`)
     }
   }
 }

@@ -37,7 +37,6 @@ const {values} = parseArgs({
   },
 })
 
-
 /**
  * A smooth map into out[offset ..]: uniform noise mean ± amplitude on a grid `grain` pixels apart,
  * bicubic-upsampled in place (no full-size temporaries, which would leave RSS slack behind).
@@ -70,7 +69,7 @@ function logits(kind: Kind): Float32Array {
         while (present.has(target)) target++
         for (let i = 0; i < plane; i++) {
           up[0] = out[c * plane + i]!
-          if (twin === 1) bits[0]! += up[0]! >= 0 ? 1 : -1 // the next float32 up
+          if (twin === 1) bits[0]! += up[0] >= 0 ? 1 : -1 // the next float32 up
           out[target * plane + i] = up[0]!
         }
         target++

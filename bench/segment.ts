@@ -52,11 +52,17 @@ async function main(): Promise<void> {
   const model = locateModel(dir, {dtype: 'fp32'})
   const card = model.card!
   const photos = await ensurePhotos(50)
-  const photo = join(photos, readdirSync(photos).find((f) => f.includes('1920x1080'))!)
+  const photo = join(
+    photos,
+    readdirSync(photos).find((f) => f.includes('1920x1080'))!,
+  )
   const image = await decodeImage(photo, readFileSync(photo), 1e9)
   const prepared = prepareInput(image, card.preprocess)
   const threads = availableParallelism()
-  const session = await ort.InferenceSession.create(model.onnxPath, sessionOptions({provider: 'cpu', threads, graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false}))
+  const session = await ort.InferenceSession.create(
+    model.onnxPath,
+    sessionOptions({provider: 'cpu', threads, graphOptimizationLevel: 'all', memArena: true, memPattern: true, spin: false}),
+  )
   const inferMs: number[] = []
   let logits: ort.Tensor | undefined
   for (let i = 0; i < Number(values.runs); i++) {
@@ -70,11 +76,16 @@ async function main(): Promise<void> {
   writeFileSync(file, logits!.data as Float32Array)
   await session.release()
   const infer = percentile(inferMs, 50)
-  console.log(`${values.arch}: ${image.width}×${image.height} photo → network ${prepared.size.width}×${prepared.size.height}, logits ${c}×${h}×${w}, ${threads} threads`)
+  console.log(
+    `${values.arch}: ${image.width}×${image.height} photo → network ${prepared.size.width}×${prepared.size.height}, logits ${c}×${h}×${w}, ${threads} threads`,
+  )
   console.log(`  inference (median of ${inferMs.length})   ${infer.toFixed(0)} ms`)
   for (const algorithm of ['lean', 'naive'] as const) {
     const spec = `${file}|${c}x${w}x${h}x${image.width}x${image.height}|${algorithm}`
-    const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', spec], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit']})
+    const run = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', spec], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     if (run.status !== 0) throw new Error(`${algorithm} post-processing failed`)
     const m = JSON.parse(run.stdout) as Child
     console.log(

@@ -16,7 +16,10 @@ import {summaryLines} from './ui/summary.js'
  */
 export function resolveModelFlag(flags: Pick<RunFlagValues, 'model' | 'dtype' | 'offline'>, task: Task, tty: boolean): Promise<string> {
   const notice = (line: string): void => void process.stderr.write(`${line}\n`)
-  return resolveModelPath({ref: flags.model, task, dtype: flags.dtype, offline: flags.offline}, pullProgress(tty, notice, 'model not in the cache yet: downloading'))
+  return resolveModelPath(
+    {ref: flags.model, task, dtype: flags.dtype, offline: flags.offline},
+    pullProgress(tty, notice, 'model not in the cache yet: downloading'),
+  )
 }
 
 /**
@@ -31,8 +34,10 @@ export async function runImageCommand(
   makePlan: (settings: RunSettings) => TaskPlan,
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
-  const log = (line: string): void => command.logToStderr(line)
-  const tty = process.stderr.isTTY === true && !json
+  const log = (line: string): void => {
+    command.logToStderr(line)
+  }
+  const tty = process.stderr.isTTY && !json
   const ui = progressEvents(tty, log)
   try {
     const model = await resolveModelFlag(flags, task, tty)

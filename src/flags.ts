@@ -29,7 +29,8 @@ export const runFlags = {
   output: Flags.string({char: 'o', summary: 'Output directory; the input tree is mirrored below it.', required: true}),
   model: Flags.string({
     char: 'm',
-    summary: 'Model folder (Hugging Face / transformers.js layout), .onnx file with a dpt model card, or registry id (dpt models list) [default: the task\'s registry default, downloaded once].',
+    summary:
+      "Model folder (Hugging Face / transformers.js layout), .onnx file with a dpt model card, or registry id (dpt models list) [default: the task's registry default, downloaded once].",
   }),
   offline: Flags.boolean({summary: 'Never use the network: registry models must already be in the cache (also DPT_OFFLINE=1).', env: 'DPT_OFFLINE'}),
   card: Flags.string({summary: 'Model card JSON to use instead of the one found with the model (see models/card.schema.json).'}),
@@ -85,7 +86,10 @@ export type RunFlagValues = {
 
 /** A comma-separated list of allowed values, deduplicated, in the given order. */
 export function parseList(flag: string, value: string, allowed: readonly string[]): string {
-  const items = value.split(',').map((f) => f.trim()).filter((f) => f !== '')
+  const items = value
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '')
   if (items.length === 0 || items.some((f) => !allowed.includes(f))) {
     throw new Error(`Expected ${flag} to be a comma-separated list of ${allowed.join(', ')}, got \`${value}\``)
   }

@@ -15,7 +15,19 @@ export interface DptRunOptions {
 export async function runDptDepth(photos: string, model: string, options: DptRunOptions): Promise<RunResult> {
   const out = mkdtempSync(join(tmpdir(), 'dpt-bench-out-'))
   try {
-    return await runDptJson<RunResult>(['depth', photos, '-o', out, '--model', model, '--workers', options.workers, '--threads', options.threads, ...(options.args ?? [])])
+    return await runDptJson<RunResult>([
+      'depth',
+      photos,
+      '-o',
+      out,
+      '--model',
+      model,
+      '--workers',
+      options.workers,
+      '--threads',
+      options.threads,
+      ...(options.args ?? []),
+    ])
   } finally {
     rmSync(out, {recursive: true, force: true})
   }

@@ -30,7 +30,14 @@ export function renderRows(rows: readonly PeerRow[]): string[] {
     sizesText(r.networkSizes) + (r.note === undefined ? '' : `  (${r.note})`),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)))
-  return [header, ...cells].map((line) => '  ' + line.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd())
+  return [header, ...cells].map(
+    (line) =>
+      '  ' +
+      line
+        .map((c, i) => pad(c, widths[i]!))
+        .join('  ')
+        .trimEnd(),
+  )
 }
 
 export interface Ratio {

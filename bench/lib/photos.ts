@@ -24,7 +24,9 @@ export async function ensurePhotos(count: number, sizes: readonly [number, numbe
   if (existsSync(dir) && readdirSync(dir).length === count) return dir
   mkdirSync(dir, {recursive: true})
   const sourcesDir = join(repoRoot, 'test', 'fixtures', 'images')
-  const sources = readdirSync(sourcesDir).filter((f) => /^(astronaut|chelsea|coffee)-.*\.png$/.test(f)).map((f) => join(sourcesDir, f))
+  const sources = readdirSync(sourcesDir)
+    .filter((f) => /^(astronaut|chelsea|coffee)-.*\.png$/.test(f))
+    .map((f) => join(sourcesDir, f))
   if (sources.length === 0) throw new Error(`no source photographs in ${sourcesDir}`)
   for (let i = 0; i < count; i++) {
     const [width, height] = sizes[i % sizes.length]!
@@ -35,8 +37,12 @@ export async function ensurePhotos(count: number, sizes: readonly [number, numbe
       seed = (seed * 1664525 + 1013904223) >>> 0
       grain[p] = 118 + ((seed >>> 24) % 21)
     }
-    const base = sharp(source).resize(width, height, {fit: 'cover', position: i % 5}).flop(i % 2 === 1)
-    const grainPng = await sharp(grain, {raw: {width, height, channels: 1}}).png().toBuffer()
+    const base = sharp(source)
+      .resize(width, height, {fit: 'cover', position: i % 5})
+      .flop(i % 2 === 1)
+    const grainPng = await sharp(grain, {raw: {width, height, channels: 1}})
+      .png()
+      .toBuffer()
     await base
       .composite([{input: grainPng, blend: 'overlay'}])
       .jpeg({quality: 90})

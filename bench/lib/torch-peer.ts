@@ -25,7 +25,19 @@ export interface TorchRun {
  */
 export function runTorchPeer(arch: string, modelDir: string, photos: string, threads: number): Promise<TorchRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'dpt-bench-torch-'))
-  const args = [join(repoRoot, 'tools', 'peer_torch.py'), '--arch', arch, '--model', modelDir, '--images', photos, '--out', outDir, '--threads', String(threads)]
+  const args = [
+    join(repoRoot, 'tools', 'peer_torch.py'),
+    '--arch',
+    arch,
+    '--model',
+    modelDir,
+    '--images',
+    photos,
+    '--out',
+    outDir,
+    '--threads',
+    String(threads),
+  ]
   return new Promise((resolve, reject) => {
     const proc = spawn(venvPython(), args, {stdio: ['ignore', 'pipe', 'inherit']})
     let stdout = ''

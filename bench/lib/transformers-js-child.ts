@@ -93,7 +93,9 @@ async function main(request: TjsChildRequest): Promise<TjsChildResult> {
   const started = performance.now()
   for (const [index, file] of request.files.entries()) {
     imageMs.push(await one(file, basename(file, extname(file))))
-    console.error(`  transformers.js ${index + 1}/${request.files.length} ${basename(file)}: ${imageMs.at(-1)!.toFixed(0)} ms (session.run ${runMs.at(-1)!.toFixed(0)} ms)`)
+    console.error(
+      `  transformers.js ${index + 1}/${request.files.length} ${basename(file)}: ${imageMs.at(-1)!.toFixed(0)} ms (session.run ${runMs.at(-1)!.toFixed(0)} ms)`,
+    )
   }
   const wallMs = performance.now() - started
   return {

@@ -108,7 +108,13 @@ export interface TjsRun extends TjsChildResult {
 }
 
 /** The transformers.js depth-estimation pipeline over the photos, in its own Node process. */
-export function runTransformersJs(install: TjsInstall, localModelPath: string, modelId: string, files: readonly string[], options: {dtype: 'fp32' | 'q8'; threads: number}): Promise<TjsRun> {
+export function runTransformersJs(
+  install: TjsInstall,
+  localModelPath: string,
+  modelId: string,
+  files: readonly string[],
+  options: {dtype: 'fp32' | 'q8'; threads: number},
+): Promise<TjsRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'dpt-bench-tjs-'))
   const request: TjsChildRequest = {entry: install.entry, localModelPath, modelId, dtype: options.dtype, threads: options.threads, files, outDir}
   const child = fileURLToPath(new URL('./transformers-js-child.js', import.meta.url))

@@ -17,8 +17,20 @@ const BENCH_METRICS: readonly BenchMetric[] = [
   {name: 'latencyP95Ms', label: 'latency p95 (ms)', better: 'lower', aliases: ['p95', 'latency_p95', 'latency_p95_ms'], value: (r) => r.latencyMs.p95},
   {name: 'latencyP99Ms', label: 'latency p99 (ms)', better: 'lower', aliases: ['p99', 'latency_p99', 'latency_p99_ms'], value: (r) => r.latencyMs.p99},
   {name: 'peakRssMb', label: 'peak RSS (MiB)', better: 'lower', aliases: ['peak_rss_mb', 'peak_rss', 'rss'], value: (r) => r.peakRssMb},
-  {name: 'gflopsPerSecond', label: 'GFLOP/s in session.run', better: 'higher', aliases: ['gflops_per_s', 'gflop/s'], value: (r) => r.achievedGflopsPerSecond.inference},
-  {name: 'endToEndGflopsPerSecond', label: 'GFLOP/s end to end', better: 'higher', aliases: ['e2e_gflops_per_s'], value: (r) => r.achievedGflopsPerSecond.endToEnd},
+  {
+    name: 'gflopsPerSecond',
+    label: 'GFLOP/s in session.run',
+    better: 'higher',
+    aliases: ['gflops_per_s', 'gflop/s'],
+    value: (r) => r.achievedGflopsPerSecond.inference,
+  },
+  {
+    name: 'endToEndGflopsPerSecond',
+    label: 'GFLOP/s end to end',
+    better: 'higher',
+    aliases: ['e2e_gflops_per_s'],
+    value: (r) => r.achievedGflopsPerSecond.endToEnd,
+  },
 ]
 
 const key = (s: string): string => s.toLowerCase().replace(/[\s_-]/g, '')

@@ -12,7 +12,10 @@ export function parseSizes(value: string): Size[] {
     const width = Number(match?.[1])
     const height = Number(match?.[2])
     if (match === null || width < 1 || height < 1) {
-      throw new DptError(`Expected --sizes to be comma-separated WIDTHxHEIGHT, got \`${value}\``, {exitCode: ExitCode.usage, remedy: 'For example --sizes 640x480,1920x1080.'})
+      throw new DptError(`Expected --sizes to be comma-separated WIDTHxHEIGHT, got \`${value}\``, {
+        exitCode: ExitCode.usage,
+        remedy: 'For example --sizes 640x480,1920x1080.',
+      })
     }
     return {width, height}
   })
@@ -35,7 +38,7 @@ export async function generateImages(dir: string, count: number, sizes: readonly
         const o = (y * width + x) * 3
         gradient[o] = (x * 255) / width
         gradient[o + 1] = (y * 255) / height
-        gradient[o + 2] = ((x + y + i * 37) * 255) / (width + height) % 256
+        gradient[o + 2] = (((x + y + i * 37) * 255) / (width + height)) % 256
       }
     }
     const grain = Buffer.alloc(width * height)
@@ -44,7 +47,9 @@ export async function generateImages(dir: string, count: number, sizes: readonly
       seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0
       grain[p] = 104 + ((seed >>> 24) % 49)
     }
-    const grainPng = await sharp(grain, {raw: {width, height, channels: 1}}).png({compressionLevel: 1}).toBuffer()
+    const grainPng = await sharp(grain, {raw: {width, height, channels: 1}})
+      .png({compressionLevel: 1})
+      .toBuffer()
     const file = join(dir, `bench-${String(i).padStart(5, '0')}-${width}x${height}.jpg`)
     await sharp(gradient, {raw: {width, height, channels: 3}})
       .composite([{input: grainPng, blend: 'overlay'}])
@@ -61,14 +66,20 @@ export interface BenchInputs {
   readonly source: {readonly kind: 'files'; readonly inputs: readonly string[]} | {readonly kind: 'generated'; readonly sizes: readonly Size[]}
 }
 
-export async function benchInputs(inputs: readonly string[], options: {count: number | undefined; sizes: readonly Size[]; scratch: string; cwd: string}): Promise<BenchInputs> {
+export async function benchInputs(
+  inputs: readonly string[],
+  options: {count: number | undefined; sizes: readonly Size[]; scratch: string; cwd: string},
+): Promise<BenchInputs> {
   if (inputs.length === 0) {
     const files = await generateImages(join(options.scratch, 'images'), options.count ?? 20, options.sizes)
     return {files, source: {kind: 'generated', sizes: options.sizes}}
   }
   const found = await discover(inputs, options.cwd)
   if (found.length === 0) {
-    throw new DptError(`No files found in ${inputs.join(', ')}`, {exitCode: ExitCode.noInputs, remedy: 'Give image folders, files or quoted globs, or no input to benchmark generated images (--sizes).'})
+    throw new DptError(`No files found in ${inputs.join(', ')}`, {
+      exitCode: ExitCode.noInputs,
+      remedy: 'Give image folders, files or quoted globs, or no input to benchmark generated images (--sizes).',
+    })
   }
   // The first N that are images (by content, as the pipeline decides), so skipped files do not shrink the sample.
   const files: string[] = []

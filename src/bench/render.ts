@@ -7,8 +7,7 @@ const sourceText = (result: BenchResult): string =>
     ? `${result.images} generated JPEGs at ${result.source.sizes.map((s) => `${s.width}×${s.height}`).join(', ')}`
     : `${result.images} image(s) from ${result.source.inputs.join(', ')}`
 
-const sizesText = (result: BenchResult): string =>
-  result.networkSizes.map((s) => `${s.width}×${s.height} (${s.images} img, ${s.gflops} GFLOPs)`).join(', ')
+const sizesText = (result: BenchResult): string => result.networkSizes.map((s) => `${s.width}×${s.height} (${s.images} img, ${s.gflops} GFLOPs)`).join(', ')
 
 /** Rows of label/value pairs both renderings share. */
 function rows(result: BenchResult): [string, string][] {

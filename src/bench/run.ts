@@ -89,11 +89,15 @@ export async function runBench(settings: BenchSettings, events: RunEvents = {}):
     entry.images++
     bySize.set(sizeKey(record.networkSize), entry)
   }
-  const flops = await profileFlops(run.model.onnxPath, result.model.card.input.name, [...bySize.values()].map((e) => e.size))
+  const flops = await profileFlops(
+    run.model.onnxPath,
+    result.model.card.input.name,
+    [...bySize.values()].map((e) => e.size),
+  )
   const flopsOf = (size: Size): number => flops.get(sizeKey(size))?.total ?? 0
   const totalFlops = records.reduce((sum, r) => sum + flopsOf(r.networkSize), 0)
   const inferSeconds = records.reduce((sum, r) => sum + r.ms.infer, 0) / 1000
-  const stageSum = records.reduce((sum, r) => sum + (Object.values(STAGE_KEYS) as (keyof StageMs)[]).reduce((s, k) => s + r.ms[k], 0), 0)
+  const stageSum = records.reduce((sum, r) => sum + Object.values<keyof StageMs>(STAGE_KEYS).reduce((s, k) => s + r.ms[k], 0), 0)
   const stages = Object.fromEntries(
     (Object.entries(STAGE_KEYS) as [BenchStage, keyof StageMs][]).map(([name, key]) => {
       const total = records.reduce((sum, r) => sum + r.ms[key], 0)

@@ -46,16 +46,29 @@ table is appended to it.`
   async run(): Promise<BenchResult> {
     const {argv, flags} = await this.parse(Bench)
     const json = this.jsonEnabled()
-    const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
+    const ui = progressEvents(process.stderr.isTTY && !json, (line) => {
+      this.logToStderr(line)
+    })
     const scratch = mkdtempSync(join(tmpdir(), 'dpt-bench-'))
     try {
       const gates = (flags['fail-if'] ?? []).map((gate) => parseGate(gate, BENCH_GATES))
       const inputs = await benchInputs(argv as string[], {count: flags.images, sizes: parseSizes(flags.sizes), scratch, cwd: process.cwd()})
-      const model = await resolveModelFlag(flags, flags.task ?? 'depth', process.stderr.isTTY === true && !json)
-      const run = runSettings(inputs.files, {...flags, model, output: join(scratch, 'out'), 'skip-existing': false, overwrite: true, 'fail-fast': false, shard: undefined})
+      const model = await resolveModelFlag(flags, flags.task ?? 'depth', process.stderr.isTTY && !json)
+      const run = runSettings(inputs.files, {
+        ...flags,
+        model,
+        output: join(scratch, 'out'),
+        'skip-existing': false,
+        overwrite: true,
+        'fail-fast': false,
+        shard: undefined,
+      })
       const task = flags.task ?? run.model.card?.task ?? taskOf((run.model.hf?.config['architectures'] as string[] | undefined) ?? [])
       if (task === undefined) {
-        throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {exitCode: ExitCode.model, remedy: 'Pass --task depth or --task segmentation.'})
+        throw new DptError(`Cannot tell whether ${run.model.name} is a depth or a segmentation model`, {
+          exitCode: ExitCode.model,
+          remedy: 'Pass --task depth or --task segmentation.',
+        })
       }
       const measured = await runBench({run, task, source: inputs.source}, ui)
       ui.stop()

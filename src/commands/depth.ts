@@ -30,7 +30,7 @@ ${EXIT_CODES_HELP}`
       default: 'image' as const,
       summary: 'Min/max for png16/png8/color: per image (the reference) or one over the whole run (no flicker across video frames).',
     })(),
-    'metric-scale': Flags.integer({min: 1, summary: 'Metric models: 16-bit PNG holds depth × this (KITTI 256, NYU 1000) [default: the card\'s].'}),
+    'metric-scale': Flags.integer({min: 1, summary: "Metric models: 16-bit PNG holds depth × this (KITTI 256, NYU 1000) [default: the card's]."}),
   }
 
   async run(): Promise<DepthResult> {

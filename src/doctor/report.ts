@@ -58,7 +58,15 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
   }
   const runtime = await runtimeInfo()
   const problems = [
-    ...models.filter((m) => m.status === 'damaged').map((m) => `${m.id}: files differ from its manifest (${m.files.filter((f) => f.status !== 'ok').map((f) => `${f.path} ${f.status}`).join(', ')}); run \`dpt models rm ${m.id}\` and pull or import it again`),
+    ...models
+      .filter((m) => m.status === 'damaged')
+      .map(
+        (m) =>
+          `${m.id}: files differ from its manifest (${m.files
+            .filter((f) => f.status !== 'ok')
+            .map((f) => `${f.path} ${f.status}`)
+            .join(', ')}); run \`dpt models rm ${m.id}\` and pull or import it again`,
+      ),
     ...models.filter((m) => m.status === 'unverified').map((m) => `${m.id}: installed without a hash to verify it against`),
   ]
   const proxy = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].map((v) => env[v]).find((v) => v !== undefined && v !== '') ?? null
@@ -73,7 +81,12 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
       installedBytes: models.reduce((s, m) => s + m.bytes, 0),
       partialBytes: partialBytes(paths.downloads),
     },
-    hub: {endpoint: hub.endpoint, token: hub.token !== undefined, offline: ['1', 'true', 'yes', 'y'].includes((env.DPT_OFFLINE ?? '').toLowerCase()) || hub.offline === true, proxy: proxy === null ? null : proxy.replace(/\/\/[^@/]*@/, '//***@')},
+    hub: {
+      endpoint: hub.endpoint,
+      token: hub.token !== undefined,
+      offline: ['1', 'true', 'yes', 'y'].includes((env.DPT_OFFLINE ?? '').toLowerCase()) || hub.offline === true,
+      proxy: proxy === null ? null : proxy.replace(/\/\/[^@/]*@/, '//***@'),
+    },
     registry: {path: registry.path, models: registry.models.length, defaults: {...registry.defaults}},
     models,
     problems,

@@ -35,7 +35,8 @@ function cudaReason(name: string, libs: readonly string[]): string | undefined {
   const driver = nvidiaDriver()
   if (lib !== undefined && driver) return undefined
   const parts: string[] = []
-  if (lib === undefined) parts.push(`its libraries were not installed (dpt's .npmrc skips onnxruntime-node's CUDA download; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`)
+  if (lib === undefined)
+    parts.push(`its libraries were not installed (dpt's .npmrc skips onnxruntime-node's CUDA download; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`)
   if (!driver) parts.push('no NVIDIA driver found (/proc/driver/nvidia/version)')
   return parts.join('; ')
 }

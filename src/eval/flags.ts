@@ -44,8 +44,16 @@ export const evalFlags = {
   data: Flags.string({char: 'd', required: true, summary: 'Dataset folder (see README "Evaluation" for each layout).'}),
   split: Flags.string({summary: 'ade20k: validation | training; kitti: eigen | selection; diode: all | indoors | outdoor; sintel: final | clean.'}),
   gt: Flags.string({summary: '--dataset folder: ground-truth folder mirroring --data by relative path.', helpGroup: 'FOLDER'}),
-  'gt-format': Flags.option({options: [...DEPTH_FILE_FORMATS, 'labels'] as const, summary: '--dataset folder: ground-truth file format.', helpGroup: 'FOLDER'})(),
-  'gt-scale': number('gt-scale', (v) => v > 0 && Number.isFinite(v), 'a positive number')({
+  'gt-format': Flags.option({
+    options: [...DEPTH_FILE_FORMATS, 'labels'] as const,
+    summary: '--dataset folder: ground-truth file format.',
+    helpGroup: 'FOLDER',
+  })(),
+  'gt-scale': number(
+    'gt-scale',
+    (v) => v > 0 && Number.isFinite(v),
+    'a positive number',
+  )({
     summary: '--dataset folder: stored value ÷ this = metres (16-bit mm PNGs: 1000).',
     helpGroup: 'FOLDER',
   }),
@@ -68,11 +76,23 @@ export const evalFlags = {
     default: 'disparity' as const,
     summary: '--predictions: saved depth values are disparity (relative models) or metres (metric models).',
   })(),
-  'prediction-scale': number('prediction-scale', (v) => v > 0 && Number.isFinite(v), 'a positive number')({
+  'prediction-scale': number(
+    'prediction-scale',
+    (v) => v > 0 && Number.isFinite(v),
+    'a positive number',
+  )({
     summary: '--predictions: 16-bit PNG value ÷ this = metres (dpt depth writes metric models × 256 for KITTI, × 1000 for NYU) [default: 1].',
   }),
-  'label-offset': Flags.option({options: ['1', '0'] as const, default: '1' as const, summary: '--predictions: saved label = class index + this (dpt segment writes 1).'})(),
-  alignment: Flags.option({options: DEPTH_ALIGNMENTS, summary: 'Depth alignment [default: scale-shift-disparity for relative models, none for metric ones].', helpGroup: 'PROTOCOL'})(),
+  'label-offset': Flags.option({
+    options: ['1', '0'] as const,
+    default: '1' as const,
+    summary: '--predictions: saved label = class index + this (dpt segment writes 1).',
+  })(),
+  alignment: Flags.option({
+    options: DEPTH_ALIGNMENTS,
+    summary: 'Depth alignment [default: scale-shift-disparity for relative models, none for metric ones].',
+    helpGroup: 'PROTOCOL',
+  })(),
   'min-depth': number('min-depth', (v) => v >= 0, 'a non-negative number')({summary: 'Valid GT depth above this (metres).', helpGroup: 'PROTOCOL'}),
   'max-depth': number('max-depth', (v) => v > 0, 'a positive number or Infinity')({summary: 'Valid GT depth below this (metres).', helpGroup: 'PROTOCOL'}),
   cap: Flags.custom<number | null>({
@@ -91,22 +111,32 @@ export const evalFlags = {
     parse: async (value) => {
       if (value === 'none') return []
       const items = value.split(',').map((v) => v.trim())
-      if (items.some((c) => !(DEPTH_CROPS as readonly string[]).includes(c))) throw new Error(`Expected --crop to be none or a list of ${DEPTH_CROPS.join(', ')}, got \`${value}\``)
+      if (items.some((c) => !(DEPTH_CROPS as readonly string[]).includes(c)))
+        throw new Error(`Expected --crop to be none or a list of ${DEPTH_CROPS.join(', ')}, got \`${value}\``)
       return [...new Set(items)] as DepthCrop[]
     },
   })(),
-  clip: Flags.boolean({allowNo: true, summary: 'Clip predicted depth to [min, max] (BTS metric protocol) [default: on for metric models].', helpGroup: 'PROTOCOL'}),
+  clip: Flags.boolean({
+    allowNo: true,
+    summary: 'Clip predicted depth to [min, max] (BTS metric protocol) [default: on for metric models].',
+    helpGroup: 'PROTOCOL',
+  }),
   scales: Flags.custom<number[]>({
     summary: 'Segmentation test-time scales, e.g. 0.5,0.75,1,1.25,1.5,1.75 [default: 1].',
     helpGroup: 'PROTOCOL',
     parse: async (value) => {
       const items = value.split(',').map((v) => Number(v.trim()))
-      if (items.length === 0 || items.some((v) => !(v > 0 && v <= 4))) throw new Error(`Expected --scales to be a comma-separated list of numbers in (0, 4], got \`${value}\``)
+      if (items.length === 0 || items.some((v) => !(v > 0 && v <= 4)))
+        throw new Error(`Expected --scales to be a comma-separated list of numbers in (0, 4], got \`${value}\``)
       return items
     },
   })(),
   flip: Flags.boolean({summary: 'Segmentation: add horizontally mirrored inputs (multi-scale + flip protocol).', helpGroup: 'PROTOCOL'}),
-  'reduce-zero-label': Flags.boolean({allowNo: true, summary: 'Segmentation: label 0 is "other" and ignored, k → class k−1 (ADE20K) [default: on].', helpGroup: 'PROTOCOL'}),
+  'reduce-zero-label': Flags.boolean({
+    allowNo: true,
+    summary: 'Segmentation: label 0 is "other" and ignored, k → class k−1 (ADE20K) [default: on].',
+    helpGroup: 'PROTOCOL',
+  }),
   'ignore-index': Flags.integer({min: 0, max: 255, summary: 'Segmentation: label value left out of every count [default: 255].', helpGroup: 'PROTOCOL'}),
   shard: Flags.string({summary: 'Score shard i of n (e.g. 2/8), or auto/n with the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.'}),
   ...reportFlags,
@@ -121,7 +151,9 @@ export function parseEvalShard(value: string, env: NodeJS.ProcessEnv): Shard {
   const match = /^(\d+|auto)\/(\d+)$/.exec(value)
   const count = Number(match?.[2])
   if (match === null || !(count >= 1)) {
-    throw new DptError(`Expected --shard to be i/n or auto/n, got \`${value}\``, {remedy: 'For 4 machines use --shard 1/4 … --shard 4/4, or --shard auto/4 in an indexed job.'})
+    throw new DptError(`Expected --shard to be i/n or auto/n, got \`${value}\``, {
+      remedy: 'For 4 machines use --shard 1/4 … --shard 4/4, or --shard auto/4 in an indexed job.',
+    })
   }
   let index: number
   if (match[1] === 'auto') {
@@ -136,7 +168,9 @@ export function parseEvalShard(value: string, env: NodeJS.ProcessEnv): Shard {
     }
   } else index = Number(match[1])
   if (!Number.isInteger(index) || index < 1 || index > count) {
-    throw new DptError(`Shard index ${index} is outside 1..${count} (--shard ${value})`, {remedy: `Run ${count} shards, or match --shard auto/n to the job's completions / array size.`})
+    throw new DptError(`Shard index ${index} is outside 1..${count} (--shard ${value})`, {
+      remedy: `Run ${count} shards, or match --shard auto/n to the job's completions / array size.`,
+    })
   }
   return {index, count}
 }

@@ -22,7 +22,11 @@ export async function writeReportTargets(targets: ReportTargets, cwd: string, re
       await writeFileAtomic(resolve(cwd, path), Buffer.from(text))
       written.push(path)
     } catch (error) {
-      throw new DptError(`Could not write the ${what} ${path}: ${messageOf(error)}`, {exitCode: ExitCode.internal, cause: error, remedy: 'Check that the folder exists and is writable.'})
+      throw new DptError(`Could not write the ${what} ${path}: ${messageOf(error)}`, {
+        exitCode: ExitCode.internal,
+        cause: error,
+        remedy: 'Check that the folder exists and is writable.',
+      })
     }
   }
   if (targets.report !== undefined) await write(targets.report, rendered.json, 'report')

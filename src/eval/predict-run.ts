@@ -51,12 +51,18 @@ export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}
   const runnable = samples.filter((s) => s.gt !== null)
   const missing = samples.filter((s) => s.gt === null)
   if (runnable.length === 0) {
-    throw new DptError(`${settings.dataset.name}: no image with ground truth${settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count}` : ''} (${missing.length} without)`, {
-      exitCode: ExitCode.noInputs,
-      remedy: `e.g. ${missing[0]?.id ?? '(no image)'}: ${missing[0]?.missing ?? 'the dataset folder is empty'}`,
-    })
+    throw new DptError(
+      `${settings.dataset.name}: no image with ground truth${settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count}` : ''} (${missing.length} without)`,
+      {
+        exitCode: ExitCode.noInputs,
+        remedy: `e.g. ${missing[0]?.id ?? '(no image)'}: ${missing[0]?.missing ?? 'the dataset folder is empty'}`,
+      },
+    )
   }
-  const outcome = settings.origin.kind === 'model' ? await withModel(settings, settings.origin.run, runnable, events) : await withFiles(settings, settings.origin.source, runnable, events)
+  const outcome =
+    settings.origin.kind === 'model'
+      ? await withModel(settings, settings.origin.run, runnable, events)
+      : await withFiles(settings, settings.origin.source, runnable, events)
   for (const sample of missing) outcome.scorer.missing(sample)
   return outcome
 }
@@ -129,7 +135,12 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
     scorer,
     model: {path: result.model.path, name: result.model.name, predictions: null, predictionKind: kind},
     // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
-    classNames: dataset.task === 'segment' ? (card.labels === undefined || card.labels.length === dataset.classNames.length ? dataset.classNames : card.labels) : undefined,
+    classNames:
+      dataset.task === 'segment'
+        ? card.labels === undefined || card.labels.length === dataset.classNames.length
+          ? dataset.classNames
+          : card.labels
+        : undefined,
     interrupted: result.interrupted,
     run: result,
   }

@@ -13,13 +13,21 @@ export interface View {
 }
 
 export function views(scales: readonly number[], flip: boolean): View[] {
-  return scales.flatMap((scale) => (flip ? [{scale, flip: false}, {scale, flip: true}] : [{scale, flip: false}]))
+  return scales.flatMap((scale) =>
+    flip
+      ? [
+          {scale, flip: false},
+          {scale, flip: true},
+        ]
+      : [{scale, flip: false}],
+  )
 }
 
 /** The network input of a view: the card's size rule and kernel at the scaled target size, then mirrored. */
 export function prepareView(image: DecodedImage, card: ModelCard, view: View): Prepared {
   const pre = card.preprocess
-  const scaled = view.scale === 1 ? pre : {...pre, height: Math.max(1, Math.round(pre.height * view.scale)), width: Math.max(1, Math.round(pre.width * view.scale))}
+  const scaled =
+    view.scale === 1 ? pre : {...pre, height: Math.max(1, Math.round(pre.height * view.scale)), width: Math.max(1, Math.round(pre.width * view.scale))}
   const prepared = prepareInput(image, scaled)
   return view.flip ? {...prepared, tensor: mirror(prepared.tensor, prepared.dims)} : prepared
 }

@@ -80,7 +80,10 @@ export function validateDepthProtocol(p: DepthProtocol, kind: PredictionKind): v
   }
   if (p.cap !== null && !(p.cap > 0)) fail(`Expected a positive depth cap, got ${p.cap}.`, 'Fix --cap.')
   if (kind === 'disparity' && p.alignment === 'scale-shift-depth') {
-    fail('Affine-invariant disparity cannot be aligned by scale and shift in depth space.', 'Use --alignment scale-shift-disparity for relative (disparity) models.')
+    fail(
+      'Affine-invariant disparity cannot be aligned by scale and shift in depth space.',
+      'Use --alignment scale-shift-disparity for relative (disparity) models.',
+    )
   }
   const invertsDisparity = kind === 'disparity' || p.alignment === 'scale-shift-disparity'
   if (invertsDisparity && p.cap === null) {

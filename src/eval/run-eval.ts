@@ -33,7 +33,11 @@ function exitCodeOf(report: EvalReport, gates: GateOutcome): ExitCode {
 async function finish(report: EvalReport, gateSettings: GateSettings, targets: ReportTargets, cwd: string, notes: string[] = []): Promise<EvalResult> {
   const baseline = gateSettings.baseline === undefined ? undefined : await readReport(resolve(cwd, gateSettings.baseline))
   const gates = evaluateGates(report, gateSettings.gates, baseline)
-  const written = await writeReportTargets(targets, cwd, {json: reportJson(report), csv: () => renderCsv(report), markdown: () => renderMarkdown(report, gates)})
+  const written = await writeReportTargets(targets, cwd, {
+    json: reportJson(report),
+    csv: () => renderCsv(report),
+    markdown: () => renderMarkdown(report, gates),
+  })
   return {report, gates, written, notes, exitCode: exitCodeOf(report, gates)}
 }
 
@@ -43,11 +47,21 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
   // Read the baseline before the (long) run: a wrong path should not cost an evaluation.
   if (settings.gates.baseline !== undefined) await readReport(resolve(settings.cwd, settings.gates.baseline))
   const outcome = await evaluate(
-    {dataset, shard: settings.shard, origin: settings.origin, cwd: settings.cwd, depthProtocol: settings.depthProtocol, segmentProtocol: settings.segmentProtocol},
+    {
+      dataset,
+      shard: settings.shard,
+      origin: settings.origin,
+      cwd: settings.cwd,
+      depthProtocol: settings.depthProtocol,
+      segmentProtocol: settings.segmentProtocol,
+    },
     events,
   )
   if (outcome.interrupted) {
-    throw new DptError('Interrupted: no report written', {exitCode: ExitCode.interrupted, remedy: 'Run again; with --shard, only the interrupted shard needs to run.'})
+    throw new DptError('Interrupted: no report written', {
+      exitCode: ExitCode.interrupted,
+      remedy: 'Run again; with --shard, only the interrupted shard needs to run.',
+    })
   }
   const report = buildReport({
     dataset: {name: dataset.name, split: dataset.split, root: dataset.root},
@@ -60,7 +74,9 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
   })
   const notes =
     dataset.standardSize !== undefined && dataset.samples.length !== dataset.standardSize
-      ? [`${dataset.name}${dataset.split === null ? '' : ` ${dataset.split}`} has ${dataset.standardSize} images in its standard split; this folder lists ${dataset.samples.length}, so the numbers are not comparable with published ones.`]
+      ? [
+          `${dataset.name}${dataset.split === null ? '' : ` ${dataset.split}`} has ${dataset.standardSize} images in its standard split; this folder lists ${dataset.samples.length}, so the numbers are not comparable with published ones.`,
+        ]
       : []
   return finish(report, settings.gates, settings.targets, settings.cwd, notes)
 }

@@ -107,7 +107,8 @@ export const isSegmentation = (flags: Pick<EvalFlagValues, 'dataset' | 'gt-forma
 
 export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd = process.cwd()): EvalSettings {
   const segment = isSegmentation(flags)
-  if (flags.split !== undefined && !SPLIT_DATASETS.has(flags.dataset)) refuse(`--split does not apply to --dataset ${flags.dataset}`, 'Only ade20k, kitti, diode and sintel have splits.')
+  if (flags.split !== undefined && !SPLIT_DATASETS.has(flags.dataset))
+    refuse(`--split does not apply to --dataset ${flags.dataset}`, 'Only ade20k, kitti, diode and sintel have splits.')
   if (flags.dataset === 'folder' && (flags.gt === undefined || flags['gt-format'] === undefined)) {
     refuse('--dataset folder needs --gt DIR and --gt-format', 'e.g. --dataset folder --data imgs --gt depth --gt-format png16 --gt-scale 1000')
   }
@@ -115,11 +116,16 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
     refuse(`--gt, --gt-format and --gt-scale only apply to --dataset folder`, `--dataset ${flags.dataset} reads its ground truth from its own layout.`)
   }
   const misplaced = (segment ? DEPTH_ONLY : SEGMENT_ONLY).filter((f) => flags[f] !== undefined && flags[f] !== false)
-  if (misplaced.length > 0) refuse(`--${misplaced.join(', --')} do${misplaced.length === 1 ? 'es' : ''} not apply to ${segment ? 'segmentation' : 'depth'}`, 'See dpt eval --help (PROTOCOL flags).')
+  if (misplaced.length > 0)
+    refuse(
+      `--${misplaced.join(', --')} do${misplaced.length === 1 ? 'es' : ''} not apply to ${segment ? 'segmentation' : 'depth'}`,
+      'See dpt eval --help (PROTOCOL flags).',
+    )
   if (flags.shard !== undefined && ((flags['fail-if'] ?? []).length > 0 || flags.baseline !== undefined)) {
     refuse('Gates apply to the whole dataset, not to one shard', 'Gate the merged report: dpt eval merge parts/*.json --fail-if … / --baseline ….')
   }
-  if (flags.model === undefined && flags.predictions === undefined) refuse('dpt eval needs --model (run a model) or --predictions DIR (score saved outputs)', 'e.g. --model ./dpt-hybrid or --predictions out/')
+  if (flags.model === undefined && flags.predictions === undefined)
+    refuse('dpt eval needs --model (run a model) or --predictions DIR (score saved outputs)', 'e.g. --model ./dpt-hybrid or --predictions out/')
 
   const origin: PredictionOrigin =
     flags.predictions !== undefined
@@ -139,7 +145,14 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
           run: runSettings([flags.data], {...flags, model: flags.model!, output: '.', shard: undefined, 'skip-existing': false, overwrite: false}),
         }
   const depthDataset = flags.dataset as ProtocolDataset
-  const overrides = {alignment: flags.alignment, minDepth: flags['min-depth'], maxDepth: flags['max-depth'], cap: flags.cap, crops: flags.crop, clip: flags.clip}
+  const overrides = {
+    alignment: flags.alignment,
+    minDepth: flags['min-depth'],
+    maxDepth: flags['max-depth'],
+    cap: flags.cap,
+    crops: flags.crop,
+    clip: flags.clip,
+  }
   const segmentOverrides = {
     ...(flags.scales === undefined ? {} : {scales: flags.scales}),
     ...(flags.flip ? {flip: true} : {}),

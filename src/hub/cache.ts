@@ -97,12 +97,14 @@ export function installedDtypes(manifest: Manifest): Dtype[] {
 /** Every model folder with a manifest, sorted by id. */
 export function installedModels(paths: CachePaths): Manifest[] {
   if (!existsSync(paths.models)) return []
-  return readdirSync(paths.models, {withFileTypes: true})
-    .filter((e) => e.isDirectory())
-    .map((e) => ({name: e.name, manifest: readManifest(join(paths.models, e.name))}))
-    // A manifest copied into a folder of another name is not that model.
-    .flatMap(({name, manifest}) => (manifest?.id === name ? [manifest] : []))
-    .sort((a, b) => a.id.localeCompare(b.id))
+  return (
+    readdirSync(paths.models, {withFileTypes: true})
+      .filter((e) => e.isDirectory())
+      .map((e) => ({name: e.name, manifest: readManifest(join(paths.models, e.name))}))
+      // A manifest copied into a folder of another name is not that model.
+      .flatMap(({name, manifest}) => (manifest?.id === name ? [manifest] : []))
+      .sort((a, b) => a.id.localeCompare(b.id))
+  )
 }
 
 export const manifestBytes = (manifest: Manifest): number => manifest.files.reduce((sum, f) => sum + f.size, 0)

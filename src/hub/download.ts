@@ -32,7 +32,8 @@ async function withRetries<T>(settings: HubSettings, what: string, attempt: (n: 
         throw new DptError(`Download of ${what} failed after ${n} attempts: ${error.message}`, {
           exitCode: ExitCode.model,
           cause: error,
-          remedy: 'Run the same command again: the part already downloaded is kept and resumed. DPT_HTTP_TIMEOUT (seconds) sets how long a silent connection is waited for.',
+          remedy:
+            'Run the same command again: the part already downloaded is kept and resumed. DPT_HTTP_TIMEOUT (seconds) sets how long a silent connection is waited for.',
         })
       }
       await new Promise((r) => setTimeout(r, settings.retryDelayMs * 2 ** (n - 1)))
@@ -81,7 +82,13 @@ async function sizeOf(path: string): Promise<number> {
 }
 
 /** GET from `offset` (a Range request when > 0), following redirects; returns the response and where its body starts. */
-async function openBody(settings: HubSettings, remote: RemoteFile, offset: number, repo: string, revision: string): Promise<{response: HubResponse; start: number}> {
+async function openBody(
+  settings: HubSettings,
+  remote: RemoteFile,
+  offset: number,
+  repo: string,
+  revision: string,
+): Promise<{response: HubResponse; start: number}> {
   let url = remote.dataUrl
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     const response = await hubRequest(settings, 'GET', url, offset > 0 ? {range: `bytes=${offset}-`} : {})
@@ -181,7 +188,8 @@ export async function downloadFile(
     await rm(part, {force: true})
     throw new DptError(`${file.path} from ${where.repo} failed verification: ${problem}. The download was deleted; nothing was installed.`, {
       exitCode: ExitCode.model,
-      remedy: 'Pull again. If it fails again, something between you and the hub (a proxy, or a mirror at HF_ENDPOINT) alters the file, or the registry pin is out of date.',
+      remedy:
+        'Pull again. If it fails again, something between you and the hub (a proxy, or a mirror at HF_ENDPOINT) alters the file, or the registry pin is out of date.',
     })
   }
   await mkdir(dirname(where.dest), {recursive: true})

@@ -40,11 +40,11 @@ const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy
 
 /** undici 6 flags EnvHttpProxyAgent as experimental with a process warning; users with a proxy need no such noise. */
 function quietEnvProxyAgent(options: EnvHttpProxyAgent.Options): Dispatcher {
-  const emit = process.emitWarning
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const emit = process.emitWarning.bind(process)
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     const code = (rest[0] as {code?: string} | undefined)?.code
-    if (code !== 'UNDICI-EHPA') (emit as (...args: unknown[]) => void).call(process, warning, ...rest)
-  }) as typeof process.emitWarning
+    if (code !== 'UNDICI-EHPA') (emit as (...args: unknown[]) => void)(warning, ...rest)
+  }
   try {
     return new EnvHttpProxyAgent(options)
   } finally {
@@ -133,10 +133,15 @@ export function statusError(settings: HubSettings, response: HubResponse, what: 
   }
   if (response.status === 404) {
     const which =
-      code === 'RepoNotFound' ? `repository ${what.repo} does not exist on ${settings.endpoint}`
-      : code === 'RevisionNotFound' ? `${what.repo} has no revision ${what.revision}`
-      : `${what.repo} has no file ${what.path} at revision ${what.revision}`
-    return new DptError(`Not found: ${which} (${head})`, {exitCode: ExitCode.model, remedy: 'Check the registry entry (dpt models info ID, DPT_REGISTRY) and HF_ENDPOINT.'})
+      code === 'RepoNotFound'
+        ? `repository ${what.repo} does not exist on ${settings.endpoint}`
+        : code === 'RevisionNotFound'
+          ? `${what.repo} has no revision ${what.revision}`
+          : `${what.repo} has no file ${what.path} at revision ${what.revision}`
+    return new DptError(`Not found: ${which} (${head})`, {
+      exitCode: ExitCode.model,
+      remedy: 'Check the registry entry (dpt models info ID, DPT_REGISTRY) and HF_ENDPOINT.',
+    })
   }
   return new DptError(`Download failed: ${head}`, {exitCode: ExitCode.model})
 }

@@ -44,7 +44,9 @@ function taskOf(folder: string, dtype: Dtype): Task {
 export async function importModel(registry: Registry, paths: CachePaths, source: string, options: {id?: string; force: boolean}): Promise<ImportResult> {
   const from = resolve(source)
   if (!existsSync(from) || !statSync(from).isDirectory()) {
-    throw new DptError(`Not a folder: ${source}`, {remedy: 'Pass the folder tools/export_model.py wrote with --out (config files and onnx/model.onnx, or a dpt-card.json).'})
+    throw new DptError(`Not a folder: ${source}`, {
+      remedy: 'Pass the folder tools/export_model.py wrote with --out (config files and onnx/model.onnx, or a dpt-card.json).',
+    })
   }
   const onnxDir = existsSync(join(from, 'onnx')) ? join(from, 'onnx') : from
   const dtypes = (Object.keys(VARIANT_FILES) as Dtype[]).filter((d) => existsSync(join(onnxDir, VARIANT_FILES[d])))
@@ -56,32 +58,40 @@ export async function importModel(registry: Registry, paths: CachePaths, source:
   const dir = modelDir(paths, id)
   const entry = findEntry(registry, id)
   if (entry !== undefined && entry.task !== task) {
-    throw new DptError(`${source} is a ${task} model but registry id ${id} is a ${entry.task} model`, {exitCode: ExitCode.model, remedy: 'Import it under another --id.'})
+    throw new DptError(`${source} is a ${task} model but registry id ${id} is a ${entry.task} model`, {
+      exitCode: ExitCode.model,
+      remedy: 'Import it under another --id.',
+    })
   }
-  return withModelLock(paths, id, () => undefined, async () => {
-    const replaced = readManifest(dir) !== undefined || existsSync(dir)
-    if (replaced && !options.force) {
-      throw new DptError(`${id} is already in the cache (${dir})`, {remedy: `Pass --force to replace it, or import under another --id.`})
-    }
-    await mkdir(paths.models, {recursive: true})
-    const staging = join(paths.models, `.import-${id}-${randomBytes(4).toString('hex')}`)
-    try {
-      await cp(from, staging, {recursive: true, filter: (src) => !basename(src).startsWith('.') || src === from})
-      await rm(join(staging, MANIFEST), {force: true})
-      const onnxPrefix = onnxDir === from ? '' : 'onnx/'
-      const files: ManifestFile[] = []
-      for (const path of filesBelow(staging)) {
-        const full = join(staging, path)
-        const dtype = dtypes.find((d) => path === `${onnxPrefix}${VARIANT_FILES[d]}`) ?? null
-        files.push({path, size: statSync(full).size, sha256: await sha256File(full), verifiedBy: 'imported', dtype})
+  return withModelLock(
+    paths,
+    id,
+    () => undefined,
+    async () => {
+      const replaced = readManifest(dir) !== undefined || existsSync(dir)
+      if (replaced && !options.force) {
+        throw new DptError(`${id} is already in the cache (${dir})`, {remedy: `Pass --force to replace it, or import under another --id.`})
       }
-      const manifest: Manifest = {schema: 'dpt-model-manifest/1', id, task, source: {kind: 'import', from}, files, updatedAt: new Date().toISOString()}
-      await writeManifest(staging, manifest)
-      if (existsSync(dir)) await rm(dir, {recursive: true, force: true})
-      await rename(staging, dir)
-      return {id, task, dir, dtypes, replaced, files}
-    } finally {
-      await rm(staging, {recursive: true, force: true})
-    }
-  })
+      await mkdir(paths.models, {recursive: true})
+      const staging = join(paths.models, `.import-${id}-${randomBytes(4).toString('hex')}`)
+      try {
+        await cp(from, staging, {recursive: true, filter: (src) => !basename(src).startsWith('.') || src === from})
+        await rm(join(staging, MANIFEST), {force: true})
+        const onnxPrefix = onnxDir === from ? '' : 'onnx/'
+        const files: ManifestFile[] = []
+        for (const path of filesBelow(staging)) {
+          const full = join(staging, path)
+          const dtype = dtypes.find((d) => path === `${onnxPrefix}${VARIANT_FILES[d]}`) ?? null
+          files.push({path, size: statSync(full).size, sha256: await sha256File(full), verifiedBy: 'imported', dtype})
+        }
+        const manifest: Manifest = {schema: 'dpt-model-manifest/1', id, task, source: {kind: 'import', from}, files, updatedAt: new Date().toISOString()}
+        await writeManifest(staging, manifest)
+        if (existsSync(dir)) await rm(dir, {recursive: true, force: true})
+        await rename(staging, dir)
+        return {id, task, dir, dtypes, replaced, files}
+      } finally {
+        await rm(staging, {recursive: true, force: true})
+      }
+    },
+  )
 }

@@ -51,7 +51,7 @@ export function listModels(registry: Registry, paths: CachePaths): ModelListing[
     .map((m): ModelListing => ({
       id: m.id,
       task: m.task,
-      title: m.source.kind === 'import' ? `imported from ${m.source.from}` : `${m.source.repo}`,
+      title: m.source.kind === 'import' ? `imported from ${m.source.from}` : m.source.repo,
       default: false,
       licence: null,
       source: 'local',
@@ -92,7 +92,7 @@ export async function withRemoteSizes(registry: Registry, listing: readonly Mode
     const downloadBytes: Partial<Record<Dtype, number | null>> = {}
     for (const dtype of model.dtypes) {
       const each = await Promise.all(filesFor(source, dtype)!.map(sizeOf))
-      downloadBytes[dtype] = each.every((n) => n !== null) ? each.reduce((s: number, n) => s + (n ?? 0), 0) : null
+      downloadBytes[dtype] = each.every((n) => n !== null) ? each.reduce((s: number, n) => s + n, 0) : null
     }
     sized.push({...model, downloadBytes})
   }

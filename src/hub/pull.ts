@@ -58,11 +58,14 @@ export function isInstalled(dir: string, dtype: Dtype, expected?: readonly Regis
 
 export function hubFiles(entry: RegistryEntry, dtype: Dtype): {source: NonNullable<RegistryEntry['source']>; files: readonly RegistryFile[]} {
   if (entry.source === null) {
-    throw new DptError(`${entry.id} has no published ONNX to download`, {exitCode: ExitCode.model, remedy: `${exportRemedy(entry)}`})
+    throw new DptError(`${entry.id} has no published ONNX to download`, {exitCode: ExitCode.model, remedy: exportRemedy(entry)})
   }
   const files = filesFor(entry.source, dtype)
   if (files === undefined) {
-    throw new DptError(`${entry.id} has no ${dtype} variant`, {exitCode: ExitCode.model, remedy: `Use --dtype ${Object.keys(entry.source.dtypes).join(' | ')}.`})
+    throw new DptError(`${entry.id} has no ${dtype} variant`, {
+      exitCode: ExitCode.model,
+      remedy: `Use --dtype ${Object.keys(entry.source.dtypes).join(' | ')}.`,
+    })
   }
   return {source: entry.source, files}
 }
@@ -72,7 +75,14 @@ export function hubFiles(entry: RegistryEntry, dtype: Dtype): {source: NonNullab
  * what is missing (resuming parts), verifies, renames into place, and writes the manifest last, all under the
  * model's lock. A second concurrent pull waits, then finds the model installed and downloads nothing.
  */
-export async function pullModel(registry: Registry, paths: CachePaths, settings: HubSettings, entry: RegistryEntry, options: PullOptions, events: PullEvents = {}): Promise<PullResult> {
+export async function pullModel(
+  registry: Registry,
+  paths: CachePaths,
+  settings: HubSettings,
+  entry: RegistryEntry,
+  options: PullOptions,
+  events: PullEvents = {},
+): Promise<PullResult> {
   const {source, files} = hubFiles(entry, options.dtype)
   const dir = modelDir(paths, entry.id)
   const done = (downloaded: boolean, downloadedBytes: number, manifest: Manifest): PullResult => ({
@@ -92,47 +102,58 @@ export async function pullModel(registry: Registry, paths: CachePaths, settings:
       remedy: `Run \`dpt models pull ${entry.id} --dtype ${options.dtype}\` where the hub is reachable (then copy ${paths.root}, or set DPT_CACHE), or pass --model a local model folder.`,
     })
   }
-  return withModelLock(paths, entry.id, () => events.waiting?.(entry.id), async () => {
-    if (isInstalled(dir, options.dtype, files)) return done(false, 0, readManifest(dir)!)
-    const previous = readManifest(dir)
-    const keep = (previous?.files ?? []).filter((f) => existsSync(join(dir, f.path)) && statSync(join(dir, f.path)).size === f.size)
-    const missing = files.filter((f) => !keep.some((k) => k.path === f.path))
-    const remotes: RemoteFile[] = []
-    for (const file of missing) remotes.push(await inspectFile(settings, source.repo, source.revision, file))
-    const unverifiable = remotes.filter((r) => r.expectation.kind === 'none')
-    if (unverifiable.length > 0 && !options.allowUnverified) {
-      const why = unverifiable.map((r) => `${r.file.path}: ${r.expectation.kind === 'none' ? r.expectation.why : ''}`).join('; ')
-      throw new DptError(`Cannot verify ${entry.id}: no pinned sha256 and no LFS sha256 from the hub (${why})`, {
-        exitCode: ExitCode.model,
-        remedy: 'Pin the sha256 of these files in the registry (DPT_REGISTRY), or pass --allow-unverified to `dpt models pull` to accept them (recorded as unverified).',
-      })
-    }
-    const bytes = remotes.every((r) => (r.file.size ?? r.size) !== null) ? remotes.reduce((sum, r) => sum + (r.file.size ?? r.size ?? 0), 0) : null
-    events.planned?.({id: entry.id, dtype: options.dtype, repo: source.repo, endpoint: settings.endpoint, bytes, files: missing.map((f) => f.path), dir})
-    const fetched: ManifestFile[] = []
-    let downloadedBytes = 0
-    try {
-      for (const remote of remotes) {
-        const dtype = source.files.some((f) => f.path === remote.file.path) ? null : options.dtype
-        const got = await downloadFile(settings, remote, {repo: source.repo, revision: source.revision, downloads: paths.downloads, dest: join(dir, remote.file.path)}, (d) => events.bytes?.(d))
-        fetched.push({path: remote.file.path, size: got.size, sha256: got.sha256, verifiedBy: got.verifiedBy, dtype})
-        downloadedBytes += got.size
+  return withModelLock(
+    paths,
+    entry.id,
+    () => events.waiting?.(entry.id),
+    async () => {
+      if (isInstalled(dir, options.dtype, files)) return done(false, 0, readManifest(dir)!)
+      const previous = readManifest(dir)
+      const keep = (previous?.files ?? []).filter((f) => existsSync(join(dir, f.path)) && statSync(join(dir, f.path)).size === f.size)
+      const missing = files.filter((f) => !keep.some((k) => k.path === f.path))
+      const remotes: RemoteFile[] = []
+      for (const file of missing) remotes.push(await inspectFile(settings, source.repo, source.revision, file))
+      const unverifiable = remotes.filter((r) => r.expectation.kind === 'none')
+      if (unverifiable.length > 0 && !options.allowUnverified) {
+        const why = unverifiable.map((r) => `${r.file.path}: ${r.expectation.kind === 'none' ? r.expectation.why : ''}`).join('; ')
+        throw new DptError(`Cannot verify ${entry.id}: no pinned sha256 and no LFS sha256 from the hub (${why})`, {
+          exitCode: ExitCode.model,
+          remedy:
+            'Pin the sha256 of these files in the registry (DPT_REGISTRY), or pass --allow-unverified to `dpt models pull` to accept them (recorded as unverified).',
+        })
       }
-    } finally {
-      events.finished?.()
-    }
-    const commit = remotes.find((r) => r.commit !== null)?.commit ?? (previous?.source.kind === 'hub' ? previous.source.commit : null)
-    // Files of other dtypes stay listed; a file listed twice (re-pulled) takes its new record.
-    const kept = keep.filter((k) => !fetched.some((f) => f.path === k.path))
-    const manifest: Manifest = {
-      schema: 'dpt-model-manifest/1',
-      id: entry.id,
-      task: entry.task,
-      source: {kind: 'hub', endpoint: settings.endpoint, repo: source.repo, revision: source.revision, commit},
-      files: [...kept, ...fetched].sort((a, b) => a.path.localeCompare(b.path)),
-      updatedAt: new Date().toISOString(),
-    }
-    await writeManifest(dir, manifest)
-    return done(true, downloadedBytes, manifest)
-  })
+      const bytes = remotes.every((r) => (r.file.size ?? r.size) !== null) ? remotes.reduce((sum, r) => sum + (r.file.size ?? r.size ?? 0), 0) : null
+      events.planned?.({id: entry.id, dtype: options.dtype, repo: source.repo, endpoint: settings.endpoint, bytes, files: missing.map((f) => f.path), dir})
+      const fetched: ManifestFile[] = []
+      let downloadedBytes = 0
+      try {
+        for (const remote of remotes) {
+          const dtype = source.files.some((f) => f.path === remote.file.path) ? null : options.dtype
+          const got = await downloadFile(
+            settings,
+            remote,
+            {repo: source.repo, revision: source.revision, downloads: paths.downloads, dest: join(dir, remote.file.path)},
+            (d) => events.bytes?.(d),
+          )
+          fetched.push({path: remote.file.path, size: got.size, sha256: got.sha256, verifiedBy: got.verifiedBy, dtype})
+          downloadedBytes += got.size
+        }
+      } finally {
+        events.finished?.()
+      }
+      const commit = remotes.find((r) => r.commit !== null)?.commit ?? (previous?.source.kind === 'hub' ? previous.source.commit : null)
+      // Files of other dtypes stay listed; a file listed twice (re-pulled) takes its new record.
+      const kept = keep.filter((k) => !fetched.some((f) => f.path === k.path))
+      const manifest: Manifest = {
+        schema: 'dpt-model-manifest/1',
+        id: entry.id,
+        task: entry.task,
+        source: {kind: 'hub', endpoint: settings.endpoint, repo: source.repo, revision: source.revision, commit},
+        files: [...kept, ...fetched].sort((a, b) => a.path.localeCompare(b.path)),
+        updatedAt: new Date().toISOString(),
+      }
+      await writeManifest(dir, manifest)
+      return done(true, downloadedBytes, manifest)
+    },
+  )
 }

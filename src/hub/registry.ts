@@ -92,7 +92,10 @@ export function loadRegistry(env: NodeJS.ProcessEnv = process.env): Registry {
   }
   const problems = checkRegistryJson(json)
   if (problems.length > 0) {
-    throw new DptError(`Invalid model registry ${path}:\n  ${problems.join('\n  ')}`, {exitCode: ExitCode.model, remedy: 'See models/registry.schema.json for the format.'})
+    throw new DptError(`Invalid model registry ${path}:\n  ${problems.join('\n  ')}`, {
+      exitCode: ExitCode.model,
+      remedy: 'See models/registry.schema.json for the format.',
+    })
   }
   const {defaults, models} = json as {defaults: Record<Task, string>; models: RegistryEntry[]}
   return {path, defaults, models}

@@ -14,9 +14,14 @@ export interface RemoveResult {
 export async function removeModel(paths: CachePaths, id: string): Promise<RemoveResult> {
   const dir = modelDir(paths, id)
   if (!existsSync(dir)) throw new DptError(`${id} is not in the cache (${paths.models})`, {remedy: 'See the installed models with `dpt models list`.'})
-  return withModelLock(paths, id, () => undefined, async () => {
-    const manifest = readManifest(dir)
-    await rm(dir, {recursive: true, force: true})
-    return {id, dir, freedBytes: manifest === undefined ? 0 : manifestBytes(manifest)}
-  })
+  return withModelLock(
+    paths,
+    id,
+    () => undefined,
+    async () => {
+      const manifest = readManifest(dir)
+      await rm(dir, {recursive: true, force: true})
+      return {id, dir, freedBytes: manifest === undefined ? 0 : manifestBytes(manifest)}
+    },
+  )
 }

@@ -39,7 +39,10 @@ export async function resolveModelPath(request: ModelRequest, events: PullEvents
   if (entry.task !== task) {
     throw new DptError(`${id} is a ${entry.task} model; this command needs a ${task} model`, {
       exitCode: ExitCode.model,
-      remedy: `Models for ${task}: ${registry.models.filter((m) => m.task === task).map((m) => m.id).join(', ')}.`,
+      remedy: `Models for ${task}: ${registry.models
+        .filter((m) => m.task === task)
+        .map((m) => m.id)
+        .join(', ')}.`,
     })
   }
   const paths = cachePaths()

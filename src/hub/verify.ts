@@ -48,10 +48,16 @@ export async function checkFile(path: string, size: number, expectation: Expecta
     case 'hub-sha256':
       return sha256 === expectation.sha256
         ? {sha256, verifiedBy: expectation.kind}
-        : {sha256, verifiedBy: expectation.kind, problem: `sha256 ${sha256} does not match the ${expectation.kind === 'pinned-sha256' ? 'pinned' : "hub's"} ${expectation.sha256}`}
+        : {
+            sha256,
+            verifiedBy: expectation.kind,
+            problem: `sha256 ${sha256} does not match the ${expectation.kind === 'pinned-sha256' ? 'pinned' : "hub's"} ${expectation.sha256}`,
+          }
     case 'hub-git-sha1': {
       const sha1 = await gitBlobSha1File(path, size)
-      return sha1 === expectation.sha1 ? {sha256, verifiedBy: 'hub-git-sha1'} : {sha256, verifiedBy: 'hub-git-sha1', problem: `git blob sha1 ${sha1} does not match the hub's ETag ${expectation.sha1}`}
+      return sha1 === expectation.sha1
+        ? {sha256, verifiedBy: 'hub-git-sha1'}
+        : {sha256, verifiedBy: 'hub-git-sha1', problem: `git blob sha1 ${sha1} does not match the hub's ETag ${expectation.sha1}`}
     }
     case 'none':
       return {sha256, verifiedBy: 'none'}

@@ -17,7 +17,10 @@ export function bindCard(model: LocatedModel, graph: {inputs: readonly TensorMet
     const [input] = graph.inputs
     const [output] = graph.outputs
     if (graph.inputs.length !== 1 || input === undefined || output === undefined) {
-      throw contradiction(source, `the graph has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; without a dpt card it must have exactly one input`)
+      throw contradiction(
+        source,
+        `the graph has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs; without a dpt card it must have exactly one input`,
+      )
     }
     const derived = cardFromHf(model.name, model.hf?.config ?? {}, model.hf?.preprocessor ?? {}, {input: input.name, output: output.name})
     if (derived.card === undefined) throw contradiction(source, derived.problems.join('; '))

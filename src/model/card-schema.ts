@@ -12,7 +12,7 @@ export function checkCardJson(json: unknown): string[] {
   if (validate(json)) return []
   return (validate.errors ?? []).map((e) => {
     const where = e.instancePath === '' ? 'card' : e.instancePath.slice(1).replaceAll('/', '.')
-    const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(' | ')}` : ''
+    const allowed = 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(' | ')}` : ''
     return `${where} ${e.message ?? 'is invalid'}${allowed}`
   })
 }

@@ -36,8 +36,8 @@ export interface ModelCard {
   readonly schema: 'dpt-model-card/1'
   readonly name: string
   readonly task: Task
-  readonly input: { readonly name: string }
-  readonly output: { readonly name: string }
+  readonly input: {readonly name: string}
+  readonly output: {readonly name: string}
   readonly preprocess: PreprocessCard
   readonly upsample: UpsampleMode
   /** Depth models only. */

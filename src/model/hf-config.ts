@@ -44,7 +44,8 @@ export function cardFromHf(
 ): {card?: ModelCard; problems: string[]} {
   const problems: string[] = []
   const task = taskOf(config.architectures ?? [])
-  if (task === undefined) problems.push(`config.json architectures ${JSON.stringify(config.architectures)} is neither *ForDepthEstimation nor *ForSemanticSegmentation`)
+  if (task === undefined)
+    problems.push(`config.json architectures ${JSON.stringify(config.architectures)} is neither *ForDepthEstimation nor *ForSemanticSegmentation`)
   const height = pre.size?.height ?? pre.size?.shortest_edge
   const width = pre.size?.width ?? pre.size?.shortest_edge
   if (pre.do_resize === false) problems.push('preprocessor_config.json do_resize=false is not supported: DPT needs a fixed network size')
@@ -61,7 +62,12 @@ export function cardFromHf(
   const std = normalize ? pre.image_std : [1, 1, 1]
   if (mean?.length !== 3 || std?.length !== 3) problems.push('preprocessor_config.json image_mean / image_std must have 3 values')
   if (problems.length > 0 || task === undefined || height === undefined || width === undefined || resize === undefined) return {problems}
-  const labels = config.id2label === undefined ? undefined : Object.entries(config.id2label).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v)
+  const labels =
+    config.id2label === undefined
+      ? undefined
+      : Object.entries(config.id2label)
+          .sort((a, b) => Number(a[0]) - Number(b[0]))
+          .map(([, v]) => v)
   const semantics: DepthSemantics = config.depth_estimation_type === 'metric' ? 'metric-depth' : 'relative-inverse-depth'
   const card: ModelCard = {
     schema: 'dpt-model-card/1',

@@ -48,7 +48,10 @@ function readCard(path: string): ModelCard {
 export function locateModel(ref: string, options: {dtype: Dtype; cardPath?: string}): LocatedModel {
   const path = resolve(ref)
   if (!existsSync(path)) {
-    throw new DptError(`Model not found: ${ref}`, {exitCode: ExitCode.model, remedy: 'Pass --model a model folder (config.json, onnx/model.onnx) or an .onnx file with a model card.'})
+    throw new DptError(`Model not found: ${ref}`, {
+      exitCode: ExitCode.model,
+      remedy: 'Pass --model a model folder (config.json, onnx/model.onnx) or an .onnx file with a model card.',
+    })
   }
   const explicitCard = options.cardPath === undefined ? undefined : resolve(options.cardPath)
   if (statSync(path).isFile()) {
@@ -86,5 +89,10 @@ export function locateModel(ref: string, options: {dtype: Dtype; cardPath?: stri
       remedy: 'Add a dpt-card.json (format: models/card.schema.json) or the Hugging Face config files.',
     })
   }
-  return {name: basename(path), onnxPath, dtype: options.dtype, hf: {config: readJson(configPath, 'config'), preprocessor: readJson(prePath, 'preprocessor config')}}
+  return {
+    name: basename(path),
+    onnxPath,
+    dtype: options.dtype,
+    hf: {config: readJson(configPath, 'config'), preprocessor: readJson(prePath, 'preprocessor config')},
+  }
 }

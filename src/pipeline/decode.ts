@@ -28,7 +28,28 @@ export class NotAnImage extends Error {
 }
 
 /** File name endings that claim to be images: an undecodable file with one of them is a broken image. */
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.jpe', '.png', '.webp', '.tif', '.tiff', '.avif', '.heic', '.heif', '.gif', '.bmp', '.jp2', '.jxl', '.ppm', '.pgm', '.pnm', '.exr', '.hdr', '.svg'])
+const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.gif',
+  '.bmp',
+  '.jp2',
+  '.jxl',
+  '.ppm',
+  '.pgm',
+  '.pnm',
+  '.exr',
+  '.hdr',
+  '.svg',
+])
 
 const UNSUPPORTED = /unsupported image format|Input buffer contains unsupported/i
 
@@ -48,24 +69,23 @@ export async function decodeImage(path: string, data: Buffer, maxPixels: number)
   try {
     meta = await sharp(data, options).metadata()
   } catch (error) {
-    if (UNSUPPORTED.test(String((error as Error).message)) && !claimsImage) {
+    if (UNSUPPORTED.test((error as Error).message) && !claimsImage) {
       throw new NotAnImage(path)
     }
     throw error
   }
   const sixteen = meta.depth === 'ushort'
   const pipeline = sharp(data, options).rotate().removeAlpha()
-  const format = meta.format ?? 'unknown'
-  const {data: raw, info} = await (sixteen
-    ? pipeline.toColourspace('rgb16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true})
-    : pipeline.toColourspace('srgb').raw().toBuffer({resolveWithObject: true})
+  const format: string = meta.format
+  const {data: raw, info} = await (
+    sixteen
+      ? pipeline.toColourspace('rgb16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true})
+      : pipeline.toColourspace('srgb').raw().toBuffer({resolveWithObject: true})
   ).catch((error: unknown) => {
     // libvips' own message can be vague ("Unknown error") when decoders run concurrently: say what failed.
     throw new Error(`corrupt or truncated ${format} data (${(error as Error).message})`, {cause: error})
   })
   if (info.channels !== 3) throw new Error(`decoded ${info.channels} channels where 3 were expected`)
-  const pixels = sixteen
-    ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2)
-    : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+  const pixels = sixteen ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2) : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
   return {width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8, pixels, format}
 }

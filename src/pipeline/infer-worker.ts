@@ -57,23 +57,25 @@ async function run(request: Extract<WorkerRequest, {kind: 'run'}>): Promise<void
   const copy = new Float32Array(data)
   out.dispose()
   const reply: WorkerReply = {kind: 'result', id: request.id, data: copy, dims: [...out.dims], ms: performance.now() - started}
-  port!.postMessage(reply, [copy.buffer as ArrayBuffer])
+  port!.postMessage(reply, [copy.buffer])
 }
 
 port.on('message', (request: WorkerRequest) => {
   if (request.kind === 'close') {
     const s = session
     session = undefined
-    void (s?.release() ?? Promise.resolve()).finally(() => port!.close())
+    void (s?.release() ?? Promise.resolve()).finally(() => {
+      port.close()
+    })
     return
   }
   run(request).catch((error: unknown) => {
     const reply: WorkerReply = {kind: 'error', id: request.id, message: error instanceof Error ? error.message : String(error)}
-    port!.postMessage(reply)
+    port.postMessage(reply)
   })
 })
 
 start().catch((error: unknown) => {
   const reply: WorkerReply = {kind: 'error', id: -1, message: error instanceof Error ? error.message : String(error)}
-  port!.postMessage(reply)
+  port.postMessage(reply)
 })

@@ -45,11 +45,18 @@ export class InferencePool {
   private broken: Error | undefined
   private closed = false
 
-  private constructor(slots: Slot[], readonly info: PoolInfo) {
+  private constructor(
+    slots: Slot[],
+    readonly info: PoolInfo,
+  ) {
     this.slots = slots
     for (const slot of slots) {
-      slot.worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply))
-      slot.worker.on('error', (error) => this.fail(slot, error))
+      slot.worker.on('message', (reply: WorkerReply) => {
+        this.onReply(slot, reply)
+      })
+      slot.worker.on('error', (error) => {
+        this.fail(slot, error)
+      })
       slot.worker.on('exit', (code) => {
         if (!this.closed) this.fail(slot, new Error(`inference worker exited unexpectedly (code ${code})`))
       })
@@ -130,7 +137,11 @@ export class InferencePool {
     await Promise.all(
       this.slots.map(async (slot) => {
         const {worker} = slot
-        const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+        const exited = new Promise<void>((resolve) =>
+          worker.once('exit', () => {
+            resolve()
+          }),
+        )
         worker.postMessage({kind: 'close'} satisfies WorkerRequest)
         // A worker inside a long session.run cannot read the close message: do not wait for it forever.
         const timer = setTimeout(() => void worker.terminate(), 2000)

@@ -143,18 +143,19 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
   const failures: Failure[] = []
   const notImages: string[] = []
   const records: ImageRecord[] = []
-  let interrupted = false
-  let stopped = false
+  // Set by the signal handler and --fail-fast while images are in flight.
+  const state = {interrupted: false, stopped: false}
+  const isInterrupted = (): boolean => state.stopped && state.interrupted
   let notStarted = 0
   let processor: Processor | undefined
   const onSignal = (): void => {
-    if (interrupted) {
+    if (state.interrupted) {
       // A second Ctrl-C: leave now, but still without partial files.
       removePendingTempFilesSync()
       process.exit(ExitCode.interrupted)
     }
-    interrupted = true
-    stopped = true
+    state.interrupted = true
+    state.stopped = true
     void pool.close()
   }
   process.on('SIGINT', onSignal)
@@ -175,7 +176,7 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
     const limit = pLimit(settings.inflight)
     const started = performance.now()
     const processOne = async (file: InputFile): Promise<void> => {
-      if (stopped) {
+      if (state.stopped) {
         notStarted++
         return
       }
@@ -193,7 +194,7 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
         const image: ImageInfo = active.keepsPixels ? decoded : info
         const result = await pool.infer(card.input.name, card.output.name, prepared.tensor, prepared.dims)
         Object.assign(ms, {read: t1 - t0, decode: t2 - t1, preprocess: t3 - t2, queue: result.queueMs, infer: result.runMs})
-        if (stopped && interrupted) throw new Error('interrupted')
+        if (isInterrupted()) throw new Error('interrupted')
         const more = (input: Prepared): Promise<InferResult> => pool.infer(card.input.name, card.output.name, input.tensor, input.dims)
         const outputs = await active.finish(file, image, result, ms, more)
         ms.total = performance.now() - t0
@@ -208,21 +209,27 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
         done++
       } catch (error) {
         if (error instanceof NotAnImage) notImages.push(display(settings.cwd, file.path))
-        else if (interrupted) notStarted++
+        else if (state.interrupted) notStarted++
         else {
           failures.push({input: display(settings.cwd, file.path), reason: messageOf(error)})
-          if (settings.failFast) stopped = true
+          if (settings.failFast) state.stopped = true
         }
       }
       report()
     }
     await Promise.all(work.map((file) => limit(() => processOne(file))))
-    if (!interrupted && active.complete !== undefined) await active.complete()
+    if (!state.interrupted && active.complete !== undefined) await active.complete()
     const wallMs = performance.now() - started
     records.sort((a, b) => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0))
     failures.sort((a, b) => (a.input < b.input ? -1 : 1))
     const stage = (key: keyof StageMs): Percentiles => percentiles(records.map((r) => r.ms[key]))
-    const exitCode = interrupted ? ExitCode.interrupted : failures.length > 0 ? ExitCode.imagesFailed : records.length + skipped.size === 0 ? ExitCode.noInputs : ExitCode.ok
+    const exitCode = state.interrupted
+      ? ExitCode.interrupted
+      : failures.length > 0
+        ? ExitCode.imagesFailed
+        : records.length + skipped.size === 0
+          ? ExitCode.noInputs
+          : ExitCode.ok
     return {
       model: {name: card.name, path: display(settings.cwd, settings.model.onnxPath), dtype: settings.model.dtype, card},
       executionProvider: info.provider,
@@ -240,7 +247,7 @@ export async function runImages(settings: RunSettings, plan: TaskPlan, events: R
       },
       failures,
       notImages: notImages.sort(),
-      interrupted,
+      interrupted: state.interrupted,
       timing: {
         modelLoadMs: round(modelLoadMs),
         wallMs: round(wallMs),

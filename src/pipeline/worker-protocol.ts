@@ -17,9 +17,7 @@ export interface TensorMeta {
   readonly shape: ReadonlyArray<number | string>
 }
 
-export type WorkerRequest =
-  | {kind: 'run'; id: number; inputName: string; outputName: string; data: Float32Array; dims: number[]}
-  | {kind: 'close'}
+export type WorkerRequest = {kind: 'run'; id: number; inputName: string; outputName: string; data: Float32Array; dims: number[]} | {kind: 'close'}
 
 export type WorkerReply =
   | {kind: 'ready'; provider: string; fallbackReason: string | undefined; inputs: TensorMeta[]; outputs: TensorMeta[]}

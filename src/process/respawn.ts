@@ -21,7 +21,7 @@ export function shouldRespawn(platform: string, env: NodeJS.ProcessEnv, args: re
 
 /** musl and other C libraries ignore MALLOC_ARENA_MAX: no second process there. */
 export const isGlibc = (): boolean =>
-  process.platform === 'linux' && Boolean((process.report?.getReport() as {header?: {glibcVersionRuntime?: string}} | undefined)?.header?.glibcVersionRuntime)
+  process.platform === 'linux' && Boolean((process.report.getReport() as {header?: {glibcVersionRuntime?: string}} | undefined)?.header?.glibcVersionRuntime)
 
 /**
  * Runs `script args` again in a child with the arena limit and mirrors its end: stdio inherited, exit code
@@ -35,7 +35,7 @@ export function respawn(script: string, args: readonly string[]): void {
     stdio: 'inherit',
     env: {...process.env, MALLOC_ARENA_MAX: MALLOC_ARENAS},
   })
-  const inTerminal = process.stdin.isTTY === true || process.stdout.isTTY === true || process.stderr.isTTY === true
+  const inTerminal = process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY
   process.on('SIGINT', () => {
     if (!inTerminal) child.kill('SIGINT')
   })
@@ -46,6 +46,6 @@ export function respawn(script: string, args: readonly string[]): void {
     process.exitCode = 1
   })
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))
+    process.exitCode = code ?? 128 + (signal === null ? 0 : constants.signals[signal])
   })
 }

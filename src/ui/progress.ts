@@ -9,7 +9,7 @@ export function progressEvents(enabled: boolean, log: (line: string) => void): R
   let bar: cliProgress.SingleBar | undefined
   let started = 0
   return {
-    start({total, provider, fallbackReason}) {
+    start({total, fallbackReason}) {
       if (fallbackReason !== undefined) log(`warning: ${fallbackReason}`)
       if (!enabled || total === 0) return
       started = performance.now()

@@ -9,7 +9,8 @@ export function summaryLines(result: RunResult, outDir: string): string[] {
       `${result.workers}×${result.threads} threads)`,
   ]
   if (counts.skippedExisting > 0) lines.push(`${counts.skippedExisting} skipped: outputs already exist`)
-  if (counts.notImages > 0) lines.push(`${counts.notImages} file(s) are not images and were skipped: ${result.notImages.slice(0, 5).join(', ')}${counts.notImages > 5 ? ', …' : ''}`)
+  if (counts.notImages > 0)
+    lines.push(`${counts.notImages} file(s) are not images and were skipped: ${result.notImages.slice(0, 5).join(', ')}${counts.notImages > 5 ? ', …' : ''}`)
   for (const failure of result.failures) lines.push(`failed: ${failure.input}: ${failure.reason}`)
   if (result.interrupted) lines.push(`interrupted: ${counts.notStarted} image(s) not processed; no partial files were left`)
   return lines

@@ -32,16 +32,45 @@ test('profile events: only kernel_time node events count; Gemm K from the shared
     args: {op_name: op, input_type_shape: inputs.map((s) => ({float: s})), output_type_shape: [{float: output}]},
   })
   const count = flopsFromProfile([
-    node('MatMul', [[1, 10, 4], [4, 6]], [1, 10, 6]),
-    node('MatMul', [[1, 10, 4], [4, 6]], [1, 10, 6], '_fence_before'),
+    node(
+      'MatMul',
+      [
+        [1, 10, 4],
+        [4, 6],
+      ],
+      [1, 10, 6],
+    ),
+    node(
+      'MatMul',
+      [
+        [1, 10, 4],
+        [4, 6],
+      ],
+      [1, 10, 6],
+      '_fence_before',
+    ),
     node('Gemm', [[3, 5], [7, 5], [7]], [3, 7]),
-    node('Gemm', [[5, 3], [5, 7]], [3, 7]),
+    node(
+      'Gemm',
+      [
+        [5, 3],
+        [5, 7],
+      ],
+      [3, 7],
+    ),
     node('MatMulInteger', [[2, 8], [8, 3], [1], [1]], [2, 3]),
     node('ConvInteger', [[1, 4, 5, 5], [2, 4, 3, 3], [1], [1]], [1, 2, 3, 3]),
     // static int8 (QDQ fused by onnxruntime): x, x_scale, x_zero_point, w, ... — the weight is input 3
     node('QLinearConv', [[1, 4, 5, 5], [], [], [2, 4, 3, 3], [2], [2], [], []], [1, 2, 3, 3]),
     node('QLinearMatMul', [[2, 8], [], [], [8, 3], [], [], [], []], [2, 3]),
-    node('Add', [[1, 10, 6], [1, 10, 6]], [1, 10, 6]),
+    node(
+      'Add',
+      [
+        [1, 10, 6],
+        [1, 10, 6],
+      ],
+      [1, 10, 6],
+    ),
     {cat: 'Session', name: 'model_run', args: {}},
   ])
   assert.deepEqual(count.byOp, {

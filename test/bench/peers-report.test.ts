@@ -11,10 +11,22 @@ const row = (peer: PeerRow['peer'], imagesPerSecond: number, sizes: Record<strin
 
 test('bench:peers ratios: value against the target, met or MISSED; n/a when a peer did not run', () => {
   const dpt = row('dpt', 0.4)
-  assert.equal(renderRatio({label: 'dpt / transformers.js', numerator: dpt, denominator: row('transformers.js', 0.35), target: 1.12}).replace(/ +/g, ' '), ' dpt / transformers.js 1.14× target ≥ 1.12× met')
-  assert.equal(renderRatio({label: 'dpt / PyTorch', numerator: dpt, denominator: row('PyTorch', 0.3), target: 1.4}).replace(/ +/g, ' '), ' dpt / PyTorch 1.33× target ≥ 1.40× MISSED')
-  assert.equal(renderRatio({label: 'dpt / bare', numerator: dpt, denominator: row('bare session.run', 0.41), target: 0.97, percent: true}).replace(/ +/g, ' '), ' dpt / bare 97.6 % target ≥ 97.0 % met')
-  assert.equal(renderRatio({label: 'dpt q8 / PyTorch', numerator: undefined, denominator: row('PyTorch', 0.3), target: 2}).replace(/ +/g, ' '), ' dpt q8 / PyTorch n/a target ≥ 2.00×')
+  assert.equal(
+    renderRatio({label: 'dpt / transformers.js', numerator: dpt, denominator: row('transformers.js', 0.35), target: 1.12}).replace(/ +/g, ' '),
+    ' dpt / transformers.js 1.14× target ≥ 1.12× met',
+  )
+  assert.equal(
+    renderRatio({label: 'dpt / PyTorch', numerator: dpt, denominator: row('PyTorch', 0.3), target: 1.4}).replace(/ +/g, ' '),
+    ' dpt / PyTorch 1.33× target ≥ 1.40× MISSED',
+  )
+  assert.equal(
+    renderRatio({label: 'dpt / bare', numerator: dpt, denominator: row('bare session.run', 0.41), target: 0.97, percent: true}).replace(/ +/g, ' '),
+    ' dpt / bare 97.6 % target ≥ 97.0 % met',
+  )
+  assert.equal(
+    renderRatio({label: 'dpt q8 / PyTorch', numerator: undefined, denominator: row('PyTorch', 0.3), target: 2}).replace(/ +/g, ' '),
+    ' dpt q8 / PyTorch n/a target ≥ 2.00×',
+  )
 })
 
 test('bench:peers equal work: the same sizes and counts for every peer, whatever the key order', () => {

@@ -7,7 +7,9 @@ import type {BenchResult} from '../../src/bench/run.js'
 import {runCli} from '../helpers/cli.js'
 import {fixture} from '../helpers/fixtures.js'
 
-const flopsGolden = (JSON.parse(readFileSync(fixture('bench', 'flops.json'), 'utf8')) as {models: {model: string; width: number; height: number; total: number}[]}).models
+const flopsGolden = (
+  JSON.parse(readFileSync(fixture('bench', 'flops.json'), 'utf8')) as {models: {model: string; width: number; height: number; total: number}[]}
+).models
 
 test('dpt bench on generated images: every figure of the report, FLOPs per network size, Markdown to the CI summary', async () => {
   const root = mkdtempSync(join(tmpdir(), 'dpt-bench-test-'))
@@ -17,19 +19,41 @@ test('dpt bench on generated images: every figure of the report, FLOPs per netwo
   const scratchParent = join(root, 'tmp')
   mkdirSync(scratchParent)
   const r = await runCli(
-    ['bench', '--model', fixture('models', 'dpt-hybrid-tiny'), '--images', '3', '--sizes', '640x480,300x200', '--threads', '1', '--markdown', join(root, 'b.md'), '--json'],
+    [
+      'bench',
+      '--model',
+      fixture('models', 'dpt-hybrid-tiny'),
+      '--images',
+      '3',
+      '--sizes',
+      '640x480,300x200',
+      '--threads',
+      '1',
+      '--markdown',
+      join(root, 'b.md'),
+      '--json',
+    ],
     {env: {GITHUB_STEP_SUMMARY: summary, TMPDIR: scratchParent}},
   )
   assert.equal(r.code, 0, r.stderr)
   const result = JSON.parse(r.stdout) as BenchResult
   assert.equal(result.images, 3)
-  assert.deepEqual(result.source, {kind: 'generated', sizes: [{width: 640, height: 480}, {width: 300, height: 200}]})
+  assert.deepEqual(result.source, {
+    kind: 'generated',
+    sizes: [
+      {width: 640, height: 480},
+      {width: 300, height: 200},
+    ],
+  })
   assert.equal(result.model.task, 'depth')
   assert.deepEqual([result.workers, result.threads, result.executionProvider], [1, 1, 'cpu'])
   // 640×480 → 512×384 (twice), 300×200 → s = 384/300 → 384×256
   assert.deepEqual(
     result.networkSizes.map((s) => [s.width, s.height, s.images]),
-    [[512, 384, 2], [384, 256, 1]],
+    [
+      [512, 384, 2],
+      [384, 256, 1],
+    ],
   )
   const g512 = flopsGolden.find((g) => g.model === 'dpt-hybrid-tiny' && g.width === 512 && g.height === 384)!
   assert.equal(result.networkSizes[0]!.gflops, Math.round(g512.total / 1e7) / 100)
@@ -49,7 +73,10 @@ test('dpt bench on generated images: every figure of the report, FLOPs per netwo
   assert.match(markdown, /\| images\/s \| [\d.]+ \|/)
   assert.equal(readFileSync(join(root, 'b.md'), 'utf8'), markdown.slice('# earlier step\n'.length))
   // the scratch folder (generated images, outputs) is gone
-  assert.deepEqual(readdirSync(scratchParent).filter((f) => f.startsWith('dpt-')), [])
+  assert.deepEqual(
+    readdirSync(scratchParent).filter((f) => f.startsWith('dpt-')),
+    [],
+  )
 })
 
 test('dpt bench on a folder: the first N sorted images, segmentation told from the card, human table on stdout', async () => {
@@ -63,12 +90,28 @@ test('dpt bench on a folder: the first N sorted images, segmentation told from t
 
 test('dpt bench --fail-if: a failed gate exits 6 with the figure, passed gates exit 0, unknown figures are usage errors', async () => {
   const model = fixture('models', 'dpt-hybrid-tiny')
-  const failed = await runCli(['bench', '--model', model, '--images', '1', '--sizes', '320x240', '--fail-if', 'images_per_s<100000', '--fail-if', 'p95 > 1e9', '--json'])
+  const failed = await runCli([
+    'bench',
+    '--model',
+    model,
+    '--images',
+    '1',
+    '--sizes',
+    '320x240',
+    '--fail-if',
+    'images_per_s<100000',
+    '--fail-if',
+    'p95 > 1e9',
+    '--json',
+  ])
   assert.equal(failed.code, 6, failed.stderr)
   const result = JSON.parse(failed.stdout) as BenchResult
   assert.deepEqual(
     result.gates.map((g) => [g.metric, g.threshold, g.passed]),
-    [['imagesPerSecond', 100000, false], ['latencyP95Ms', 1e9, true]],
+    [
+      ['imagesPerSecond', 100000, false],
+      ['latencyP95Ms', 1e9, true],
+    ],
   )
   assert.equal(result.gates[0]!.value, result.imagesPerSecond)
   const passed = await runCli(['bench', '--model', model, '--images', '1', '--sizes', '320x240', '--fail-if', 'peak_rss_mb>1000000'])

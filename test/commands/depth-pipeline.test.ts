@@ -27,7 +27,9 @@ async function noise(path: string, width: number, height: number, seed: number):
     data[i] = (s >>> 16) & 255
   }
   mkdirSync(join(path, '..'), {recursive: true})
-  await sharp(data, {raw: {width, height, channels: 3}}).png().toFile(path)
+  await sharp(data, {raw: {width, height, channels: 3}})
+    .png()
+    .toFile(path)
 }
 
 /** Pixels as stored: 16-bit grey, 8-bit grey or RGB (sharp would otherwise hand back 8-bit sRGB). */
@@ -39,7 +41,12 @@ async function pixels(path: string, kind: 'grey16' | 'grey8' | 'rgb'): Promise<U
     const data = await sharp(path).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer()
     return new Uint16Array(data.buffer, data.byteOffset, data.length / 2)
   }
-  return new Uint8Array(await sharp(path).toColourspace(kind === 'grey8' ? 'b-w' : 'srgb').raw().toBuffer())
+  return new Uint8Array(
+    await sharp(path)
+      .toColourspace(kind === 'grey8' ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer(),
+  )
 }
 
 /** oclif wraps error text at the terminal width: compare it as one line. */
@@ -60,7 +67,9 @@ describe('dpt depth (pipeline)', () => {
     root = mkdtempSync(join(tmpdir(), 'dpt-depth-'))
     await noise(join(root, 'imgs', 'a.png'), 80, 60, 1)
     await noise(join(root, 'imgs', 'sub', 'b.png'), 45, 70, 2)
-    await sharp({create: {width: 40, height: 30, channels: 3, background: {r: 200, g: 100, b: 50}}}).jpeg({quality: 100}).toFile(join(root, 'imgs', 'const.jpg'))
+    await sharp({create: {width: 40, height: 30, channels: 3, background: {r: 200, g: 100, b: 50}}})
+      .jpeg({quality: 100})
+      .toFile(join(root, 'imgs', 'const.jpg'))
     writeFileSync(join(root, 'imgs', 'notes.txt'), 'not an image')
   })
 
@@ -70,11 +79,30 @@ describe('dpt depth (pipeline)', () => {
     assert.equal(r.code, 0, r.stderr)
     const summary = json(r.stdout)
     assert.deepEqual(summary.counts, {files: 4, processed: 3, failed: 0, skippedExisting: 0, notImages: 1, notStarted: 0})
-    assert.deepEqual(summary.notImages.map((p) => p.split('/').pop()), ['notes.txt'])
-    assert.deepEqual(listFiles(out), ['a.8bit.png', 'a.npy', 'a.pfm', 'a.png', 'a.turbo.png', 'const.8bit.png', 'const.npy', 'const.pfm', 'const.png', 'const.turbo.png', 'sub/b.8bit.png', 'sub/b.npy', 'sub/b.pfm', 'sub/b.png', 'sub/b.turbo.png'])
+    assert.deepEqual(
+      summary.notImages.map((p) => p.split('/').pop()),
+      ['notes.txt'],
+    )
+    assert.deepEqual(listFiles(out), [
+      'a.8bit.png',
+      'a.npy',
+      'a.pfm',
+      'a.png',
+      'a.turbo.png',
+      'const.8bit.png',
+      'const.npy',
+      'const.pfm',
+      'const.png',
+      'const.turbo.png',
+      'sub/b.8bit.png',
+      'sub/b.npy',
+      'sub/b.pfm',
+      'sub/b.png',
+      'sub/b.turbo.png',
+    ])
     const record = summary.images.find((i) => i.input.endsWith('a.png'))
     assert.deepEqual(record?.originalSize, {width: 80, height: 60})
-    assert.deepEqual(record?.networkSize, {width: 88, height: 64}) // 64/60 is closer to 1 than 64/80; 85.3 → 88 (×8)
+    assert.deepEqual(record.networkSize, {width: 88, height: 64}) // 64/60 is closer to 1 than 64/80; 85.3 → 88 (×8)
     for (const stem of ['a', 'sub/b']) {
       const npy = decodeNpy(readFileSync(join(out, `${stem}.npy`)))
       const pfm = decodePfm(readFileSync(join(out, `${stem}.pfm`)))
@@ -92,7 +120,7 @@ describe('dpt depth (pipeline)', () => {
     const r = await runCli(['depth', join(root, 'imgs', 'const.jpg'), '-o', out, '--model', MODEL, '--format', 'npy,png16'])
     assert.equal(r.code, 0, r.stderr)
     const rgb = await pixels(join(root, 'imgs', 'const.jpg'), 'rgb')
-    const expected = (((rgb[0]! + rgb[1]! + rgb[2]!) / 3 / 255) - 0.5) / 0.5
+    const expected = ((rgb[0]! + rgb[1]! + rgb[2]!) / 3 / 255 - 0.5) / 0.5
     const depth = decodeNpy(readFileSync(join(out, 'const.npy'))).data
     for (const v of depth) assert.ok(Math.abs(v - expected) < 1e-6, `${v} vs ${expected}`)
   })
@@ -156,14 +184,23 @@ describe('dpt depth (pipeline)', () => {
   })
 
   it('gives identical bytes whatever --workers, --threads and memory planning, and the same pixels with DPT_WASM=0, on a real DPT-Hybrid graph', async () => {
-    const configs = [['1', '1'], ['2', '1'], ['1', '2'], ['1', '2', '--no-mem-pattern', '--no-mem-arena'], ['1', '2', 'DPT_WASM=0']]
+    const configs = [
+      ['1', '1'],
+      ['2', '1'],
+      ['1', '2'],
+      ['1', '2', '--no-mem-pattern', '--no-mem-arena'],
+      ['1', '2', 'DPT_WASM=0'],
+    ]
     const outs = configs.map((_, i) => join(root, `out-config${i}`))
     for (const [i, [w, t, ...tuning]] of configs.entries()) {
       const model = fixture('models', 'dpt-hybrid-tiny')
       // DPT_WASM=0: the TypeScript upsample and PNG rows instead of the WebAssembly kernels.
       const env = tuning.includes('DPT_WASM=0') ? {DPT_WASM: '0'} : {}
       const flags = tuning.filter((a) => a.startsWith('--'))
-      const r = await runCli(['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!, ...flags], {env})
+      const r = await runCli(
+        ['depth', join(root, 'imgs'), '-o', outs[i]!, '--model', model, '--format', 'png16,npy', '--workers', w!, '--threads', t!, ...flags],
+        {env},
+      )
       assert.equal(r.code, 0, r.stderr)
     }
     const files = listFiles(outs[0]!)
@@ -171,14 +208,17 @@ describe('dpt depth (pipeline)', () => {
       assert.deepEqual(listFiles(out), files)
       for (const f of files) {
         // The TypeScript path's PNGs are zlib's deflate, the WebAssembly path's its own: the same pixels.
-        if (configs[i]!.includes('DPT_WASM=0') && f.endsWith('.png')) assert.deepEqual(await pixels(join(out, f), 'grey16'), await pixels(join(outs[0]!, f), 'grey16'), f)
+        if (configs[i]!.includes('DPT_WASM=0') && f.endsWith('.png'))
+          assert.deepEqual(await pixels(join(out, f), 'grey16'), await pixels(join(outs[0]!, f), 'grey16'), f)
         else assert.deepEqual(readFileSync(join(out, f)), readFileSync(join(outs[0]!, f)), f)
       }
     }
   })
 
   it('splits the inputs into disjoint shards that cover them all', async () => {
-    const runs = await Promise.all(['1/2', '2/2'].map((s) => runCli(['depth', join(root, 'imgs'), '-o', join(root, 'out-shard'), '--model', MODEL, '--shard', s, '--json'])))
+    const runs = await Promise.all(
+      ['1/2', '2/2'].map((s) => runCli(['depth', join(root, 'imgs'), '-o', join(root, 'out-shard'), '--model', MODEL, '--shard', s, '--json'])),
+    )
     const inputs = runs.map((r) => json(r.stdout).images.map((i) => i.input.split('/').pop()))
     assert.deepEqual(inputs.flat().sort(), ['a.png', 'b.png', 'const.jpg'])
     assert.equal(inputs[0]!.filter((x) => inputs[1]!.includes(x)).length, 0)
@@ -189,7 +229,19 @@ describe('dpt depth (pipeline)', () => {
 
   it('normalises over the whole run with --normalize global', async () => {
     const out = join(root, 'out-global')
-    const r = await runCli(['depth', join(root, 'imgs', 'a.png'), join(root, 'imgs', 'sub'), '-o', out, '--model', MODEL, '--format', 'png16,npy', '--normalize', 'global'])
+    const r = await runCli([
+      'depth',
+      join(root, 'imgs', 'a.png'),
+      join(root, 'imgs', 'sub'),
+      '-o',
+      out,
+      '--model',
+      MODEL,
+      '--format',
+      'png16,npy',
+      '--normalize',
+      'global',
+    ])
     assert.equal(r.code, 0, r.stderr)
     const maps = ['a', 'sub/b'].map((s) => decodeNpy(readFileSync(join(out, `${s}.npy`))).data)
     const min = Math.min(...maps.map((m) => minMaxFinite(m).min))
@@ -213,7 +265,10 @@ describe('dpt depth (pipeline)', () => {
     assert.equal(summary.interrupted, true)
     assert.ok(summary.counts.notStarted > 0)
     const files = listFiles(out)
-    assert.ok(files.every((f) => !f.includes('.tmp') && !f.startsWith('.')), files.join(' '))
+    assert.ok(
+      files.every((f) => !f.includes('.tmp') && !f.startsWith('.')),
+      files.join(' '),
+    )
     // Every file present is complete: it decodes, and belongs to an image the summary lists as written.
     const written = new Set(summary.images.flatMap((i) => i.outputs.map((o) => o.split('/').pop())))
     for (const f of files) {
@@ -248,7 +303,10 @@ describe('dpt depth (pipeline)', () => {
     const metres = decodeNpy(readFileSync(join(out, 'a.npy'))).data
     const stored = await pixels(join(out, 'a.png'), 'grey16')
     assert.ok(minMaxFinite(metres).max > 60, 'depths up to 100 m')
-    assert.deepEqual(stored, Uint16Array.from(metres, (d) => Math.min(65535, Math.max(0, Math.trunc(d * 256)))))
+    assert.deepEqual(
+      stored,
+      Uint16Array.from(metres, (d) => Math.min(65535, Math.max(0, Math.trunc(d * 256)))),
+    )
   })
 
   it('is silent on stderr under --json without a terminal, and prints a human summary otherwise', async () => {

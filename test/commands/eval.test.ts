@@ -12,7 +12,7 @@ import type {DepthImageRecord} from '../../src/eval/types.js'
 import {Parser} from '@oclif/core'
 import {evalFlags, parseEvalShard} from '../../src/eval/flags.js'
 import {runEval, runMerge} from '../../src/eval/run-eval.js'
-import {evalSettings, type EvalFlagValues} from '../../src/eval/settings.js'
+import {evalSettings} from '../../src/eval/settings.js'
 import {DptError, ExitCode} from '../../src/pipeline/errors.js'
 import {runCli, type CliResult} from '../helpers/cli.js'
 import {fixture} from '../helpers/fixtures.js'
@@ -32,7 +32,7 @@ const gtOf = (seed: number): Float32Array => {
 /** The same flags parsed in-process (oclif's parser) and run through runEval: the exact-value tests need no process. */
 async function evalRun(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<EvalResult> {
   const {flags} = await Parser.parse(argv, {flags: evalFlags, strict: true})
-  return runEval(evalSettings(flags as unknown as EvalFlagValues, env, root))
+  return runEval(evalSettings(flags, env, root))
 }
 
 /** oclif wraps long error lines on stderr: join them back before matching. */
@@ -55,23 +55,48 @@ before(async () => {
   for (const [k, id] of NYU_IDS.entries()) {
     const gt = gtOf(k)
     writeNpy(p('pred-equal', `${id}.npy`), gt, [H, W])
-    writeNpy(p('pred-x3', `${id}.npy`), gt.map((d) => 3 * d), [H, W])
-    writeNpy(p('pred-worse', `${id}.npy`), gt.map((d) => 1.1 * d), [H, W])
+    writeNpy(
+      p('pred-x3', `${id}.npy`),
+      gt.map((d) => 3 * d),
+      [H, W],
+    )
+    writeNpy(
+      p('pred-worse', `${id}.npy`),
+      gt.map((d) => 1.1 * d),
+      [H, W],
+    )
     // Relative-model output: an affine image of disparity, 2.5 / d + 0.3 (0 where there is no depth).
-    writePfm(p('pred-affine', `${id}.pfm`), gt.map((d) => (d > 0 ? 2.5 / d + 0.3 : 0)))
+    writePfm(
+      p('pred-affine', `${id}.pfm`),
+      gt.map((d) => (d > 0 ? 2.5 / d + 0.3 : 0)),
+    )
     // As dpt depth's png16: disparity stretched to 16 bits (here 20000 / d, an affine image of 1/d).
-    await writePng16(p('pred-png16', `${id}.png`), Uint16Array.from(gt, (d) => (d > 0 ? Math.round(20000 / d) : 0)))
+    await writePng16(
+      p('pred-png16', `${id}.png`),
+      Uint16Array.from(gt, (d) => (d > 0 ? Math.round(20000 / d) : 0)),
+    )
     // As dpt depth's png16 of a metric NYU model: depth × 1000.
-    await writePng16(p('pred-metric-png16', `${id}.png`), Uint16Array.from(gt, (d) => Math.round(d * 1000)))
+    await writePng16(
+      p('pred-metric-png16', `${id}.png`),
+      Uint16Array.from(gt, (d) => Math.round(d * 1000)),
+    )
   }
   for (let i = 1; i <= 2; i++) {
     const labels = labelValues(i)
     // Predicted ids equal the annotation; where the annotation is 0 (ignored) predict id 1.
-    await writeLabels(p('pred-ade', `ADE_val_0000000${i}.png`), labels.map((v) => (v === 0 ? 1 : v)))
-    await writeLabels(p('pred-ade0', `ADE_val_0000000${i}.png`), labels.map((v) => (v === 0 ? 0 : v - 1)))
+    await writeLabels(
+      p('pred-ade', `ADE_val_0000000${i}.png`),
+      labels.map((v) => (v === 0 ? 1 : v)),
+    )
+    await writeLabels(
+      p('pred-ade0', `ADE_val_0000000${i}.png`),
+      labels.map((v) => (v === 0 ? 0 : v - 1)),
+    )
   }
 })
-after(() => rmSync(root, {recursive: true, force: true}))
+after(() => {
+  rmSync(root, {recursive: true, force: true})
+})
 
 describe('dpt eval --predictions: metrics known exactly', () => {
   it('a prediction equal to the GT gives AbsRel 0, RMSE 0, δ1 = 1; missing GT counted, not fatal', async () => {
@@ -88,7 +113,9 @@ describe('dpt eval --predictions: metrics known exactly', () => {
     assert.equal(report.protocol.task === 'depth' && report.protocol.alignment, 'none')
     for (const r of report.images as DepthImageRecord[]) if (r.status === 'scored') assert.equal(r.pixels, W * H - 1)
     assert.equal(result.exitCode, 0)
-    assert.deepEqual(result.notes, ['nyu eigen-test has 654 images in its standard split; this folder lists 3, so the numbers are not comparable with published ones.'])
+    assert.deepEqual(result.notes, [
+      'nyu eigen-test has 654 images in its standard split; this folder lists 3, so the numbers are not comparable with published ones.',
+    ])
   })
 
   it('a known scale and shift of disparity is undone by the default scale-shift-disparity alignment', async () => {
@@ -103,7 +130,21 @@ describe('dpt eval --predictions: metrics known exactly', () => {
   })
 
   it('--alignment scale undoes a depth scale factor', async () => {
-    const {report} = await evalRun(['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-x3', '--prediction-kind', 'depth', '--alignment', 'scale', '--crop', 'none', '--no-clip'])
+    const {report} = await evalRun([
+      '--dataset',
+      'nyu',
+      '--data',
+      'nyu',
+      '--predictions',
+      'pred-x3',
+      '--prediction-kind',
+      'depth',
+      '--alignment',
+      'scale',
+      '--crop',
+      'none',
+      '--no-clip',
+    ])
     assert.ok(report.metrics.absRel! < 1e-6)
     for (const r of report.images as DepthImageRecord[]) if (r.status === 'scored') assert.ok(Math.abs(r.scale! - 1 / 3) < 1e-9)
   })
@@ -130,14 +171,25 @@ describe('dpt eval --predictions: metrics known exactly', () => {
   })
 
   it('label PNGs equal to the annotations: pixAcc and mIoU 100 %, mIoU over all 150 classes 3/150; --label-offset 0 likewise', async () => {
-    for (const [dir, offset] of [['pred-ade', '1'], ['pred-ade0', '0']] as const) {
+    for (const [dir, offset] of [
+      ['pred-ade', '1'],
+      ['pred-ade0', '0'],
+    ] as const) {
       const {report} = await evalRun(['--dataset', 'ade20k', '--data', 'ade', '--predictions', dir, '--label-offset', offset])
       assert.equal(report.metrics.pixAcc, 100)
       assert.equal(report.metrics.mIoU, 100)
       assert.equal(report.metrics.mAcc, 100)
       assert.ok(Math.abs(report.metrics.mIoUAll! - 2) < 1e-9)
       assert.deepEqual(report.counts, {images: 3, scored: 2, noValidPixels: 0, missingGt: 1, failed: 0})
-      assert.deepEqual(report.perClass!.slice(0, 4).map((c) => [c.name, c.iou]), [['wall', 100], ['building', 100], ['sky', 100], ['floor', null]])
+      assert.deepEqual(
+        report.perClass!.slice(0, 4).map((c) => [c.name, c.iou]),
+        [
+          ['wall', 100],
+          ['building', 100],
+          ['sky', 100],
+          ['floor', null],
+        ],
+      )
     }
   })
 })
@@ -177,7 +229,12 @@ describe('dpt eval --shard and dpt eval merge', () => {
     for (const index of ['0', '1']) await evalRun([...args, '--report', `seg${index}.json`], {JOB_COMPLETION_INDEX: index})
     const seg1 = JSON.parse(readFileSync(p('seg1.json'), 'utf8')) as EvalResult['report']
     assert.deepEqual(seg1.partial?.shard, {index: 2, count: 2})
-    const merged = await runMerge(['seg0.json', 'seg1.json'], {gates: [], baseline: undefined}, {report: undefined, csv: undefined, stepSummary: undefined}, root)
+    const merged = await runMerge(
+      ['seg0.json', 'seg1.json'],
+      {gates: [], baseline: undefined},
+      {report: undefined, csv: undefined, stepSummary: undefined},
+      root,
+    )
     const single = await evalRun(['--dataset', 'ade20k', '--data', 'ade', '--predictions', 'pred-ade'])
     assert.deepEqual(merged.report, single.report)
   })
@@ -188,10 +245,13 @@ describe('dpt eval --shard and dpt eval merge', () => {
       assert.match(error.message, /JOB_COMPLETION_INDEX .* SLURM_ARRAY_TASK_ID/)
       return true
     })
-    const slurm = await evalRun(['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-equal', '--prediction-kind', 'depth', '--crop', 'none', '--shard', 'auto/2'], {
-      SLURM_ARRAY_TASK_ID: '6',
-      SLURM_ARRAY_TASK_MIN: '5',
-    })
+    const slurm = await evalRun(
+      ['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-equal', '--prediction-kind', 'depth', '--crop', 'none', '--shard', 'auto/2'],
+      {
+        SLURM_ARRAY_TASK_ID: '6',
+        SLURM_ARRAY_TASK_MIN: '5',
+      },
+    )
     assert.deepEqual(slurm.report.partial?.shard, {index: 2, count: 2})
   })
 
@@ -225,7 +285,20 @@ describe('dpt eval gates, reports and exit codes', () => {
 
   it('--baseline + --max-regression: a 10 % depth error fails against a perfect baseline unless the allowance covers it', async () => {
     await evalRun([...equal, '--report', 'baseline.json'])
-    const worse = ['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-worse', '--prediction-kind', 'depth', '--crop', 'none', '--baseline', 'baseline.json']
+    const worse = [
+      '--dataset',
+      'nyu',
+      '--data',
+      'nyu',
+      '--predictions',
+      'pred-worse',
+      '--prediction-kind',
+      'depth',
+      '--crop',
+      'none',
+      '--baseline',
+      'baseline.json',
+    ]
     const failed = await evalRun([...worse, '--max-regression', 'absRel=0.05'])
     assert.equal(failed.exitCode, ExitCode.gateFailed)
     assert.equal(failed.gates.passed, false)
@@ -255,7 +328,11 @@ describe('dpt eval gates, reports and exit codes', () => {
     writeNpy(p('bad', 'pred', 'b.npy'), gtOf(0), [H, W])
     // The folder layout lists images by extension: give the two "images" real image names.
     for (const name of ['a', 'b']) writeFileSync(p('bad', 'images', `${name}.png`), '')
-    const result = await evalJson(['--dataset', 'folder', '--data', 'bad/images', '--gt', 'bad/gt', '--gt-format', 'npy', '--predictions', 'bad/pred', '--prediction-kind', 'depth'], {}, 3)
+    const result = await evalJson(
+      ['--dataset', 'folder', '--data', 'bad/images', '--gt', 'bad/gt', '--gt-format', 'npy', '--predictions', 'bad/pred', '--prediction-kind', 'depth'],
+      {},
+      3,
+    )
     assert.deepEqual(result.report.counts, {images: 2, scored: 1, noValidPixels: 0, missingGt: 0, failed: 1})
     const failed = result.report.images.find((r) => r.status === 'failed')!
     assert.equal(failed.id, 'b.png')
@@ -275,7 +352,10 @@ describe('dpt eval gates, reports and exit codes', () => {
     assert.equal(none.code, 2)
     assert.match(unwrap(none.stderr), /--model .* or --predictions/)
     const usage = async (argv: string[], message: RegExp): Promise<void> =>
-      assert.rejects(evalRun(argv), (error: unknown) => error instanceof DptError && error.exitCode === ExitCode.usage && message.test(`${error.message} ${error.remedy}`))
+      assert.rejects(
+        evalRun(argv),
+        (error: unknown) => error instanceof DptError && error.exitCode === ExitCode.usage && message.test(`${error.message} ${error.remedy}`),
+      )
     await usage([...equal, '--shard', '1/2', '--fail-if', 'absRel>1'], /dpt eval merge/)
     await usage(['--dataset', 'ade20k', '--data', 'ade', '--predictions', 'pred-ade', '--alignment', 'scale'], /--alignment does not apply to segmentation/)
     await usage(['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-equal', '--split', 'test'], /--split does not apply/)

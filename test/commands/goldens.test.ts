@@ -66,7 +66,9 @@ for (const [name, set] of Object.entries(manifest.sets)) {
     it('runs every image with the reference network input size', async () => {
       const r = await run
       assert.equal(r.code, 0, r.stderr)
-      const summary = JSON.parse(r.stdout) as {images: {input: string; originalSize: {width: number; height: number}; networkSize: {width: number; height: number}}[]}
+      const summary = JSON.parse(r.stdout) as {
+        images: {input: string; originalSize: {width: number; height: number}; networkSize: {width: number; height: number}}[]
+      }
       for (const entry of set.entries) {
         const record = summary.images.find((i) => i.input.endsWith(`/${entry.image.split('/').pop()}`))
         assert.ok(record, entry.stem)
@@ -78,7 +80,10 @@ for (const [name, set] of Object.entries(manifest.sets)) {
     for (const entry of set.entries) {
       it(entry.stem, async () => {
         assert.equal((await run).code, 0)
-        const stem = entry.image.split('/').pop()!.replace(/\.[^.]+$/, '')
+        const stem = entry.image
+          .split('/')
+          .pop()!
+          .replace(/\.[^.]+$/, '')
         if (set.task === 'segmentation') {
           const ours = await labelsOf(join(out, `${stem}.png`))
           const golden = await labelsOf(fixture('goldens', name, entry.files.labels!))

@@ -52,7 +52,10 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.deepEqual(readdirSync(out).sort(), ['astronaut-200x113.png', 'half-even-96x36.png'])
     const dest = join(env.DPT_CACHE!, 'models', 'tiny')
     const bytes = formatBytes(Object.values(tinyRepo()).reduce((sum, b) => sum + b.length, 0))
-    assert.ok(oneLine(r.stderr).includes(`model not in the cache yet: downloading tiny (fp32, ${bytes}) from ${hub.endpoint}/${TINY_REPO} into ${dest}`), r.stderr)
+    assert.ok(
+      oneLine(r.stderr).includes(`model not in the cache yet: downloading tiny (fp32, ${bytes}) from ${hub.endpoint}/${TINY_REPO} into ${dest}`),
+      r.stderr,
+    )
     // Second run: from the cache, offline, not one request.
     const requests = hub.log.length
     const again = await runCli(['depth', images, '-o', out, '--overwrite', '--offline'], {env})
@@ -67,13 +70,21 @@ describe('dpt models, default model and doctor (CLI)', () => {
   it('offline with an empty cache, or an unreachable hub, says what to do and exits 4', async () => {
     const offline = await runCli(['depth', images, '-o', join(tmpdir(), 'never')], {env: hubEnv(hub.endpoint, registry, {DPT_OFFLINE: '1'})})
     assert.equal(offline.code, 4)
-    assert.match(oneLine(offline.stderr), /tiny \(fp32\) is not in the cache .* and offline mode forbids downloading it Run `dpt models pull tiny --dtype fp32` where the hub is reachable .* or pass --model a local model folder/)
+    assert.match(
+      oneLine(offline.stderr),
+      /tiny \(fp32\) is not in the cache .* and offline mode forbids downloading it Run `dpt models pull tiny --dtype fp32` where the hub is reachable .* or pass --model a local model folder/,
+    )
     assert.equal(hub.log.length, 0)
     const closed = await startHubServer({})
     await closed.close()
     const unreachable = await runCli(['depth', images, '-o', join(tmpdir(), 'never')], {env: hubEnv(closed.endpoint, registry)})
     assert.equal(unreachable.code, 4)
-    assert.match(oneLine(unreachable.stderr), new RegExp(`Could not reach the model hub at ${closed.endpoint}/${TINY_REPO}/resolve/main/config\\.json \\(ECONNREFUSED\\) Check the network connection and proxy settings`))
+    assert.match(
+      oneLine(unreachable.stderr),
+      new RegExp(
+        `Could not reach the model hub at ${closed.endpoint}/${TINY_REPO}/resolve/main/config\\.json \\(ECONNREFUSED\\) Check the network connection and proxy settings`,
+      ),
+    )
   })
 
   it('the segmentation default has no published ONNX: the error names the exporter and import; an import makes it the default', async () => {
@@ -82,7 +93,10 @@ describe('dpt models, default model and doctor (CLI)', () => {
     const missing = await runCli(['segment', images, '-o', out], {env})
     assert.equal(missing.code, 4)
     assert.match(oneLine(missing.stderr), /tiny-seg \(the default segmentation model\) is not installed, and no ONNX of it is published to download/)
-    assert.match(oneLine(missing.stderr), /tools\/\.venv\/bin\/python tools\/export_model\.py isl-org --checkpoint tiny-ade\.pt --variant hybrid --task ade20k --out DIR && dpt models import DIR --id tiny-seg/)
+    assert.match(
+      oneLine(missing.stderr),
+      /tools\/\.venv\/bin\/python tools\/export_model\.py isl-org --checkpoint tiny-ade\.pt --variant hybrid --task ade20k --out DIR && dpt models import DIR --id tiny-seg/,
+    )
     // A depth model cannot be imported as the segmentation entry.
     const wrong = await runCli(['models', 'import', fixture('models', 'dpt-hybrid-tiny'), '--id', 'tiny-seg'], {env})
     assert.equal(wrong.code, 4)
@@ -91,9 +105,15 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(imported.code, 0, imported.stderr)
     const result = JSON.parse(imported.stdout) as ModelsImportResult
     assert.deepEqual([result.id, result.task, result.dtypes, result.replaced], ['tiny-seg', 'segmentation', ['fp32'], false])
-    assert.deepEqual(result.files.map((f) => [f.path, f.verifiedBy, f.dtype]), [
-      ['config.json', 'imported', null], ['dpt-card.json', 'imported', null], ['onnx/model.onnx', 'imported', 'fp32'], ['preprocessor_config.json', 'imported', null],
-    ])
+    assert.deepEqual(
+      result.files.map((f) => [f.path, f.verifiedBy, f.dtype]),
+      [
+        ['config.json', 'imported', null],
+        ['dpt-card.json', 'imported', null],
+        ['onnx/model.onnx', 'imported', 'fp32'],
+        ['preprocessor_config.json', 'imported', null],
+      ],
+    )
     const again = await runCli(['models', 'import', fixture('models', 'dpt-hybrid-ade-tiny'), '--id', 'tiny-seg'], {env})
     assert.equal(again.code, 2)
     assert.match(oneLine(again.stderr), /tiny-seg is already in the cache .* Pass --force to replace it/)
@@ -107,13 +127,19 @@ describe('dpt models, default model and doctor (CLI)', () => {
     const env = hubEnv(hub.endpoint, registry)
     const before = JSON.parse((await runCli(['models', 'list', '--json'], {env})).stdout) as ModelsListResult
     assert.equal(before.cache, env.DPT_CACHE)
-    assert.deepEqual(before.models.map((m) => [m.id, m.task, m.default, m.source, m.installed]), [
-      ['tiny', 'depth', true, 'hub', []],
-      ['tiny-seg', 'segmentation', true, 'export', []],
-    ])
+    assert.deepEqual(
+      before.models.map((m) => [m.id, m.task, m.default, m.source, m.installed]),
+      [
+        ['tiny', 'depth', true, 'hub', []],
+        ['tiny-seg', 'segmentation', true, 'export', []],
+      ],
+    )
     const remote = JSON.parse((await runCli(['models', 'list', '--remote', '--json'], {env})).stdout) as ModelsListResult
     const total = Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0)
-    assert.deepEqual(remote.models.map((m) => m.downloadBytes), [{fp32: total}, {}])
+    assert.deepEqual(
+      remote.models.map((m) => m.downloadBytes),
+      [{fp32: total}, {}],
+    )
     const pulled = await runCli(['models', 'pull', 'tiny', '--json'], {env})
     assert.equal(pulled.code, 0, pulled.stderr)
     const pull = JSON.parse(pulled.stdout) as ModelsPullResult
@@ -121,13 +147,13 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(pull.downloadedBytes, total)
     const list = JSON.parse((await runCli(['models', 'list', '--json'], {env})).stdout) as ModelsListResult
     assert.deepEqual(list.models[0]?.installed, ['fp32'])
-    assert.equal(list.models[0]?.installedBytes, pull.downloadedBytes)
+    assert.equal(list.models[0].installedBytes, pull.downloadedBytes)
     const human = await runCli(['models', 'list'], {env})
     assert.match(human.stdout, /^tiny \*\s+depth\s+yes \(fp32\)\s+2\d\d\.\d KiB\s+hub test-org\/dpt-hybrid-tiny\s+CC0-1\.0$/m)
     const info = JSON.parse((await runCli(['models', 'info', 'tiny', '--json'], {env})).stdout) as ModelsInfoResult
     assert.equal(info.entry?.source?.repo, TINY_REPO)
     assert.equal(info.installed?.source.kind, 'hub')
-    assert.equal(info.installed?.files.length, 4)
+    assert.equal(info.installed.files.length, 4)
     const noDtype = await runCli(['models', 'pull', 'tiny', '--dtype', 'fp16'], {env})
     assert.equal(noDtype.code, 4)
     assert.match(oneLine(noDtype.stderr), /tiny has no fp16 variant Use --dtype fp32/)
@@ -139,7 +165,14 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(own.code, 0, own.stderr)
     assert.deepEqual([(JSON.parse(own.stdout) as ModelsImportResult).id, (JSON.parse(own.stdout) as ModelsImportResult).task], ['dpt-large-tiny', 'depth'])
     const after = JSON.parse((await runCli(['models', 'list', '--json'], {env})).stdout) as ModelsListResult
-    assert.deepEqual(after.models.map((m) => [m.id, m.source, m.installed]), [['tiny', 'hub', []], ['tiny-seg', 'export', []], ['dpt-large-tiny', 'local', ['fp32']]])
+    assert.deepEqual(
+      after.models.map((m) => [m.id, m.source, m.installed]),
+      [
+        ['tiny', 'hub', []],
+        ['tiny-seg', 'export', []],
+        ['dpt-large-tiny', 'local', ['fp32']],
+      ],
+    )
     const unknown = await runCli(['models', 'info', 'nope'], {env})
     assert.equal(unknown.code, 2)
     assert.match(oneLine(unknown.stderr), /Unknown model id nope Known ids: tiny, tiny-seg/)
@@ -150,7 +183,9 @@ describe('dpt models, default model and doctor (CLI)', () => {
     // The first pull's download is held after its first chunk until the second pull says it is waiting.
     let release = (): void => undefined
     hub.faults = {gate: new Promise<void>((r) => (release = r))}
-    const safety = setTimeout(() => release(), 30_000)
+    const safety = setTimeout(() => {
+      release()
+    }, 30_000)
     const first = runCli(['models', 'pull', 'tiny', '--json'], {env})
     while (!hub.log.some((r) => r.server === 'cdn' && r.method === 'GET')) await new Promise((r) => setTimeout(r, 20))
     const second = spawn(process.execPath, [join(repoRoot, 'bin', 'run.js'), 'models', 'pull', 'tiny', '--json'], {env, stdio: ['ignore', 'pipe', 'pipe']})
@@ -205,28 +240,37 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal((await runCli(['models', 'pull', 'tiny'], {env})).code, 0)
     const ok = JSON.parse((await runCli(['doctor', '--json'], {env})).stdout) as DoctorResult
     assert.equal(ok.runtime.onnxruntime, '1.30.0')
-    assert.deepEqual(ok.runtime.providers.find((p) => p.name === 'cpu'), {name: 'cpu', installed: true})
+    assert.deepEqual(
+      ok.runtime.providers.find((p) => p.name === 'cpu'),
+      {name: 'cpu', installed: true},
+    )
     const cuda = ok.runtime.providers.find((p) => p.name === 'cuda')
     assert.equal(cuda?.installed, false)
-    assert.match(cuda?.reason ?? '', /ONNXRUNTIME_NODE_INSTALL=cuda12/)
+    assert.match(cuda.reason ?? '', /ONNXRUNTIME_NODE_INSTALL=cuda12/)
     assert.ok(ok.cpu.cores >= 1 && (ok.cpu.features === null || ok.cpu.features.includes('sse4_2') || ok.cpu.features.includes('asimd')))
     assert.equal(ok.threads.workers, 1)
     assert.equal(ok.cache.dir, env.DPT_CACHE)
     assert.ok(ok.cache.freeBytes !== null && ok.cache.freeBytes > 0)
-    assert.equal(ok.cache.installedBytes, Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0))
+    assert.equal(
+      ok.cache.installedBytes,
+      Object.values(tinyRepo()).reduce((s, b) => s + b.length, 0),
+    )
     assert.equal(ok.cache.partialBytes, 0)
     assert.equal(ok.hub.endpoint, hub.endpoint)
     assert.equal(ok.hub.offline, false)
-    assert.equal(JSON.parse((await runCli(['doctor', '--json'], {env: {...env, HF_HUB_OFFLINE: '1'}})).stdout).hub.offline, true)
+    assert.equal((JSON.parse((await runCli(['doctor', '--json'], {env: {...env, HF_HUB_OFFLINE: '1'}})).stdout) as DoctorResult).hub.offline, true)
     assert.deepEqual(ok.registry.defaults, {depth: 'tiny', segmentation: 'tiny-seg'})
-    assert.deepEqual(ok.models.map((m) => [m.id, m.status]), [['tiny', 'ok']])
+    assert.deepEqual(
+      ok.models.map((m) => [m.id, m.status]),
+      [['tiny', 'ok']],
+    )
     assert.deepEqual(ok.problems, [])
     // A file changed after install is caught.
     const config = join(env.DPT_CACHE!, 'models', 'tiny', 'config.json')
     writeFileSync(config, '{"changed": true}')
     const damaged = JSON.parse((await runCli(['doctor', '--json'], {env})).stdout) as DoctorResult
     assert.equal(damaged.models[0]?.status, 'damaged')
-    assert.deepEqual(damaged.models[0]?.files.find((f) => f.path === 'config.json')?.status, 'size-changed')
+    assert.deepEqual(damaged.models[0].files.find((f) => f.path === 'config.json')?.status, 'size-changed')
     assert.match(damaged.problems[0] ?? '', /^tiny: files differ from its manifest \(config\.json size-changed\); run `dpt models rm tiny`/)
   })
 })

@@ -52,7 +52,9 @@ describe('dpt segment', () => {
   it('colours every pixel with the ADE20K palette entry of its label', async () => {
     const labels = await raw(join(out, 'coffee-160x120.png'), 'b-w')
     const colour = await raw(join(out, 'coffee-160x120.color.png'), 'srgb')
-    labels.forEach((id, i) => assert.deepEqual([...colour.subarray(i * 3, i * 3 + 3)], [...ADE20K_PALETTE[id]!], `pixel ${i}`))
+    labels.forEach((id, i) => {
+      assert.deepEqual([...colour.subarray(i * 3, i * 3 + 3)], [...ADE20K_PALETTE[id]!], `pixel ${i}`)
+    })
   })
 
   it('blends the overlay as the reference: floor((image + colour) / 2), opaque RGBA', async () => {
@@ -86,7 +88,10 @@ describe('dpt segment', () => {
     const r = await runCli(['segment', join(root, 'in', 'rgba-64x48.png'), '-o', o2, '--model', MODEL, '--label-offset', '0', '--alpha', '0.3'])
     assert.equal(r.code, 0, r.stderr)
     const ids = await raw(join(out, 'rgba-64x48.png'), 'b-w')
-    assert.deepEqual(await raw(join(o2, 'rgba-64x48.png'), 'b-w'), ids.map((v) => v - 1))
+    assert.deepEqual(
+      await raw(join(o2, 'rgba-64x48.png'), 'b-w'),
+      ids.map((v) => v - 1),
+    )
     const image = await raw(fixture('images', 'rgba-64x48.png'), 'srgb')
     const colour = await raw(join(out, 'rgba-64x48.color.png'), 'srgb')
     const overlay = await raw(join(o2, 'rgba-64x48.overlay.png'), 'srgb', true)

@@ -6,11 +6,27 @@ import {DptError} from '../../src/pipeline/errors.js'
 
 describe('protocol defaults', () => {
   it('relative models: MiDaS/DPT zero-shot (scale-shift in disparity, NYU cap 10 m, KITTI 80 m, no clip)', () => {
-    assert.deepEqual(defaultDepthProtocol('nyu', 'disparity'), {task: 'depth', alignment: 'scale-shift-disparity', minDepth: 1e-3, maxDepth: 10, cap: 10, crops: [], clip: false})
+    assert.deepEqual(defaultDepthProtocol('nyu', 'disparity'), {
+      task: 'depth',
+      alignment: 'scale-shift-disparity',
+      minDepth: 1e-3,
+      maxDepth: 10,
+      cap: 10,
+      crops: [],
+      clip: false,
+    })
     assert.equal(defaultDepthProtocol('kitti', 'disparity').cap, 80)
   })
   it('metric models: BTS (no alignment, clip, Eigen crop on NYU, Garg on KITTI)', () => {
-    assert.deepEqual(defaultDepthProtocol('nyu', 'depth'), {task: 'depth', alignment: 'none', minDepth: 1e-3, maxDepth: 10, cap: null, crops: ['eigen'], clip: true})
+    assert.deepEqual(defaultDepthProtocol('nyu', 'depth'), {
+      task: 'depth',
+      alignment: 'none',
+      minDepth: 1e-3,
+      maxDepth: 10,
+      cap: null,
+      crops: ['eigen'],
+      clip: true,
+    })
     assert.deepEqual(defaultDepthProtocol('kitti', 'depth').crops, ['garg'])
     assert.equal(defaultDepthProtocol('kitti', 'depth').maxDepth, 80)
   })

@@ -9,7 +9,10 @@ export interface CliResult {
 }
 
 /** Runs bin/run.js as a user would, in its own process (worker threads, exit codes, signals and all). */
-export function runCli(args: readonly string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean} = {}): Promise<CliResult & {interrupted: boolean}> {
+export function runCli(
+  args: readonly string[],
+  options: {cwd?: string; env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean} = {},
+): Promise<CliResult & {interrupted: boolean}> {
   return new Promise((resolve, reject) => {
     // options.env is laid over this process's environment; a variable set to undefined there is removed.
     const env = Object.fromEntries(Object.entries({...process.env, ...options.env}).filter(([, v]) => v !== undefined))
@@ -20,12 +23,15 @@ export function runCli(args: readonly string[], options: {cwd?: string; env?: No
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     let interrupted = false
     // Sends one SIGINT, as Ctrl-C would, as soon as the condition holds.
-    const poll = options.interruptWhen === undefined ? undefined : setInterval(() => {
-      if (!interrupted && options.interruptWhen!()) {
-        interrupted = true
-        child.kill('SIGINT')
-      }
-    }, 5)
+    const poll =
+      options.interruptWhen === undefined
+        ? undefined
+        : setInterval(() => {
+            if (!interrupted && options.interruptWhen!()) {
+              interrupted = true
+              child.kill('SIGINT')
+            }
+          }, 5)
     child.on('error', reject)
     child.on('close', (code) => {
       clearInterval(poll)

@@ -46,7 +46,11 @@ export function readNpy(path: string): NpyArray {
   if (descr === undefined || shapeText === undefined || fortran !== 'False') throw new Error(`${path}: unsupported header ${header}`)
   const make = DTYPES[descr]
   if (make === undefined) throw new Error(`${path}: unsupported dtype ${descr}`)
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number)
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number)
   const count = shape.reduce((a, b) => a * b, 1)
   const bytes = file.buffer.slice(file.byteOffset + headerStart + headerLength, file.byteOffset + file.length)
   return {dtype: descr, shape, data: make(bytes, 0, count)}

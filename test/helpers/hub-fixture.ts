@@ -27,18 +27,37 @@ export function writeTestRegistry(extra: object[] = []): string {
     defaults: {depth: 'tiny', segmentation: 'tiny-seg'},
     models: [
       {
-        id: 'tiny', title: 'tiny random DPT-Hybrid', task: 'depth', params: '50k', licence: {spdx: 'CC0-1.0', url: 'https://example.org/cc0'},
-        source: {repo: TINY_REPO, revision: 'main', files: [file('config.json'), file('preprocessor_config.json'), file('dpt-card.json')], dtypes: {fp32: [file('onnx/model.onnx')]}},
+        id: 'tiny',
+        title: 'tiny random DPT-Hybrid',
+        task: 'depth',
+        params: '50k',
+        licence: {spdx: 'CC0-1.0', url: 'https://example.org/cc0'},
+        source: {
+          repo: TINY_REPO,
+          revision: 'main',
+          files: [file('config.json'), file('preprocessor_config.json'), file('dpt-card.json')],
+          dtypes: {fp32: [file('onnx/model.onnx')]},
+        },
         export: null,
         card: {...card, semantics: 'relative-inverse-depth', output: 'random'},
-        reported: null, notes: 'test',
+        reported: null,
+        notes: 'test',
       },
       {
-        id: 'tiny-seg', title: 'tiny ADE20K', task: 'segmentation', params: null, licence: {spdx: 'MIT', url: 'https://example.org/mit'},
+        id: 'tiny-seg',
+        title: 'tiny ADE20K',
+        task: 'segmentation',
+        params: null,
+        licence: {spdx: 'MIT', url: 'https://example.org/mit'},
         source: null,
-        export: {checkpoint: {file: 'tiny-ade.pt', url: 'https://example.org/tiny-ade.pt', size: null, sha256Prefix: null}, command: 'tools/.venv/bin/python tools/export_model.py isl-org --checkpoint tiny-ade.pt --variant hybrid --task ade20k --out DIR && dpt models import DIR --id tiny-seg'},
+        export: {
+          checkpoint: {file: 'tiny-ade.pt', url: 'https://example.org/tiny-ade.pt', size: null, sha256Prefix: null},
+          command:
+            'tools/.venv/bin/python tools/export_model.py isl-org --checkpoint tiny-ade.pt --variant hybrid --task ade20k --out DIR && dpt models import DIR --id tiny-seg',
+        },
         card: {...card, labels: 'ade20k-150', output: 'logits'},
-        reported: null, notes: 'test',
+        reported: null,
+        notes: 'test',
       },
       ...extra,
     ],
@@ -50,7 +69,13 @@ export function writeTestRegistry(extra: object[] = []): string {
 
 /** A child environment for the CLI: a fresh cache, the test registry, the local hub, no proxy from the host. */
 export function hubEnv(endpoint: string, registry: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {...process.env, DPT_CACHE: mkdtempSync(join(tmpdir(), 'dpt-cache-')), DPT_REGISTRY: registry, HF_ENDPOINT: endpoint, DPT_HTTP_TIMEOUT: '5'}
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DPT_CACHE: mkdtempSync(join(tmpdir(), 'dpt-cache-')),
+    DPT_REGISTRY: registry,
+    HF_ENDPOINT: endpoint,
+    DPT_HTTP_TIMEOUT: '5',
+  }
   // undefined removes the variable from the child's environment (runCli)
   for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'HF_TOKEN', 'DPT_OFFLINE']) env[v] = undefined
   return {...env, ...extra}

@@ -55,7 +55,11 @@ const sha256 = (data: Buffer): string => createHash('sha256').update(data).diges
 const gitSha1 = (data: Buffer): string => createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex')
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+    }),
+  )
 }
 
 /** `repos` maps a repository id to its files (path in the repository → content). */
@@ -150,7 +154,9 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
           location: `${cdnOrigin}/blobs/${hash}`,
           'x-linked-size': String(data.length),
           'x-repo-commit': COMMIT,
-          ...(faults.noEtag === true ? {} : {'x-linked-etag': `"${hash}"`, etag: `"${gitSha1(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${hash}\n`))}"`}),
+          ...(faults.noEtag === true
+            ? {}
+            : {'x-linked-etag': `"${hash}"`, etag: `"${gitSha1(Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${hash}\n`))}"`}),
         })
         .end()
     }
@@ -158,10 +164,11 @@ export async function startHubServer(repos: Record<string, Record<string, Buffer
     res.end(req.method === 'HEAD' ? undefined : data)
   })
 
-  for (const server of [hub, cdn]) server.on('connection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
+  for (const server of [hub, cdn])
+    server.on('connection', (s) => {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+    })
   const endpoint = await listen(hub)
   const cdnOrigin = await listen(cdn)
   return {

@@ -21,8 +21,22 @@ describe('cache location and hub settings', () => {
   })
 
   it('hub settings from the environment', () => {
-    assert.deepEqual(hubSettings({}), {endpoint: 'https://huggingface.co', token: undefined, idleTimeoutMs: 30_000, attempts: 5, retryDelayMs: 500, offline: false})
-    assert.deepEqual(hubSettings({HF_ENDPOINT: 'https://mirror.example/', HF_TOKEN: 't', DPT_HTTP_TIMEOUT: '2.5'}), {endpoint: 'https://mirror.example', token: 't', idleTimeoutMs: 2500, attempts: 5, retryDelayMs: 500, offline: false})
+    assert.deepEqual(hubSettings({}), {
+      endpoint: 'https://huggingface.co',
+      token: undefined,
+      idleTimeoutMs: 30_000,
+      attempts: 5,
+      retryDelayMs: 500,
+      offline: false,
+    })
+    assert.deepEqual(hubSettings({HF_ENDPOINT: 'https://mirror.example/', HF_TOKEN: 't', DPT_HTTP_TIMEOUT: '2.5'}), {
+      endpoint: 'https://mirror.example',
+      token: 't',
+      idleTimeoutMs: 2500,
+      attempts: 5,
+      retryDelayMs: 500,
+      offline: false,
+    })
     assert.throws(() => hubSettings({DPT_HTTP_TIMEOUT: '0'}), /Expected DPT_HTTP_TIMEOUT to be a positive number of seconds, got `0`/)
   })
 })

@@ -32,7 +32,7 @@ describe('pullModel against a hub-like server', () => {
   before(async () => {
     hub = await startHubServer({[TINY_REPO]: files})
     const pinned = (id: string, sha256: string) => ({
-      ...JSON.parse(readFileSync(writeTestRegistry(), 'utf8')).models[0],
+      ...(JSON.parse(readFileSync(writeTestRegistry(), 'utf8')) as {models: object[]}).models[0],
       id,
       source: {repo: TINY_REPO, revision: 'main', files: [], dtypes: {fp32: [{path: 'onnx/model.onnx', size: onnx.length, sha256}]}},
     })
@@ -56,7 +56,7 @@ describe('pullModel against a hub-like server', () => {
     const byPath = Object.fromEntries(manifest.files.map((f) => [f.path, f]))
     assert.deepEqual(byPath['onnx/model.onnx'], {path: 'onnx/model.onnx', size: onnx.length, sha256: onnxSha, verifiedBy: 'hub-sha256', dtype: 'fp32'})
     assert.equal(byPath['config.json']?.verifiedBy, 'hub-git-sha1') // small files: the hub's ETag is the git blob id
-    assert.equal(byPath['config.json']?.dtype, null)
+    assert.equal(byPath['config.json'].dtype, null)
     assert.deepEqual(readdirSync(paths.downloads), []) // parts renamed into place
     // A second pull finds it installed and makes no request.
     const count = hub.log.length
@@ -81,7 +81,10 @@ describe('pullModel against a hub-like server', () => {
     writeFileSync(join(paths.downloads, `${onnxSha}.part`), onnx.subarray(0, 50_000))
     const result = await pull()
     assert.deepEqual(readFileSync(join(result.dir, 'onnx/model.onnx')), onnx)
-    assert.deepEqual(cdnGets().map((r) => r.range), ['bytes=50000-'])
+    assert.deepEqual(
+      cdnGets().map((r) => r.range),
+      ['bytes=50000-'],
+    )
   })
 
   it('gives up on a stalled connection after the idle timeout and resumes; a slow but steady response completes', async () => {
@@ -90,7 +93,10 @@ describe('pullModel against a hub-like server', () => {
     const started = performance.now()
     const result = await pull(fp32, quick)
     assert.deepEqual(readFileSync(join(result.dir, 'onnx/model.onnx')), onnx)
-    assert.deepEqual(cdnGets().map((r) => r.range), [undefined, 'bytes=70000-'])
+    assert.deepEqual(
+      cdnGets().map((r) => r.range),
+      [undefined, 'bytes=70000-'],
+    )
     assert.ok(performance.now() - started < 8000)
     // 12 KB every 100 ms: ~2 s in all, twice the idle timeout, each gap a tenth of it.
     paths = cachePaths(mkdtempSync(join(tmpdir(), 'dpt-cache-')))
@@ -104,7 +110,10 @@ describe('pullModel against a hub-like server', () => {
   it('rejects a tampered file, deletes it and installs nothing', async () => {
     hub.faults = {tamper: true}
     await assert.rejects(pull(), (e: DptError) => {
-      assert.match(e.message, /onnx\/model\.onnx from test-org\/dpt-hybrid-tiny failed verification: sha256 [0-9a-f]{64} does not match the hub's [0-9a-f]{64}\. The download was deleted/)
+      assert.match(
+        e.message,
+        /onnx\/model\.onnx from test-org\/dpt-hybrid-tiny failed verification: sha256 [0-9a-f]{64} does not match the hub's [0-9a-f]{64}\. The download was deleted/,
+      )
       assert.equal(e.exitCode, 4)
       return true
     })
@@ -113,10 +122,13 @@ describe('pullModel against a hub-like server', () => {
     assert.deepEqual(readdirSync(paths.downloads), [])
   })
 
-  it('a pinned sha256 wins over the hub\'s', async () => {
+  it("a pinned sha256 wins over the hub's", async () => {
     const right = await pullModel(registry, paths, settings, requireEntry(registry, 'pinned-right'), fp32)
     assert.equal(readManifest(right.dir)!.files[0]?.verifiedBy, 'pinned-sha256')
-    await assert.rejects(pullModel(registry, paths, settings, requireEntry(registry, 'pinned-wrong'), fp32), new RegExp(`sha256 ${onnxSha} does not match the pinned f{64}`))
+    await assert.rejects(
+      pullModel(registry, paths, settings, requireEntry(registry, 'pinned-wrong'), fp32),
+      new RegExp(`sha256 ${onnxSha} does not match the pinned f{64}`),
+    )
   })
 
   it('refuses a file with neither a pinned nor a hub sha256 unless told to accept it', async () => {
@@ -128,7 +140,10 @@ describe('pullModel against a hub-like server', () => {
 
   it('sends HF_TOKEN to the hub only, never to the CDN; without it a gated repo says what to do', async () => {
     hub.faults = {token: 'secret'}
-    await assert.rejects(pull(), (e: DptError) => /answered 401 \(GatedRepo: Access to this repository is restricted\.\)/.test(e.message) && /set HF_TOKEN/.test(e.remedy ?? ''))
+    await assert.rejects(
+      pull(),
+      (e: DptError) => /answered 401 \(GatedRepo: Access to this repository is restricted\.\)/.test(e.message) && /set HF_TOKEN/.test(e.remedy ?? ''),
+    )
     hub.log.length = 0
     await pull(fp32, {...settings, token: 'secret'})
     assert.ok(hub.log.filter((r) => r.server === 'hub').every((r) => r.authorization === 'Bearer secret'))
@@ -147,7 +162,7 @@ describe('pullModel against a hub-like server', () => {
     await assert.rejects(pull(), /Download of test-org\/dpt-hybrid-tiny\/onnx\/model\.onnx failed after 4 attempts: .*answered 500/)
   })
 
-  it('follows the hub\'s relative redirect of a renamed repository, with the token', async () => {
+  it("follows the hub's relative redirect of a renamed repository, with the token", async () => {
     // The old name answers with a relative 307 to the new one, as the hub does for a renamed repository.
     const moved = await startHubServer({'test-org/renamed': files})
     moved.faults = {moved: {from: TINY_REPO, to: 'test-org/renamed'}}
@@ -155,7 +170,10 @@ describe('pullModel against a hub-like server', () => {
       const result = await pull(fp32, {...settings, endpoint: moved.endpoint, token: 't'})
       assert.deepEqual(readFileSync(join(result.dir, 'onnx/model.onnx')), onnx)
       const hubHeads = moved.log.filter((r) => r.server === 'hub' && r.method === 'HEAD').map((r) => r.url)
-      assert.deepEqual(hubHeads.filter((u) => u.endsWith('/config.json')), [`/${TINY_REPO}/resolve/main/config.json`, '/test-org/renamed/resolve/main/config.json'])
+      assert.deepEqual(
+        hubHeads.filter((u) => u.endsWith('/config.json')),
+        [`/${TINY_REPO}/resolve/main/config.json`, '/test-org/renamed/resolve/main/config.json'],
+      )
       assert.ok(moved.log.filter((r) => r.server === 'hub').every((r) => r.authorization === 'Bearer t'))
     } finally {
       await moved.close()
@@ -166,7 +184,10 @@ describe('pullModel against a hub-like server', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'dpt-cache-')), 'a-file')
     writeFileSync(file, '')
     paths = cachePaths(join(file, 'cache'))
-    await assert.rejects(pull(), (e: DptError) => /^Cannot write to the model cache at .*a-file\/cache\/locks \(ENOTDIR\)$/.test(e.message) && /DPT_CACHE/.test(e.remedy ?? ''))
+    await assert.rejects(
+      pull(),
+      (e: DptError) => /^Cannot write to the model cache at .*a-file\/cache\/locks \(ENOTDIR\)$/.test(e.message) && /DPT_CACHE/.test(e.remedy ?? ''),
+    )
   })
 
   it('makes no request in offline mode', async () => {

@@ -22,7 +22,10 @@ describe('bindCard', () => {
   })
 
   it('rejects a fixed-size graph under a keep-aspect card', () => {
-    assert.throws(() => bindCard(model, {inputs: input([1, 3, 384, 384]), outputs: output([1, 384, 384])}), /only accepts 384×384 inputs but the card keeps the aspect ratio/)
+    assert.throws(
+      () => bindCard(model, {inputs: input([1, 3, 384, 384]), outputs: output([1, 384, 384])}),
+      /only accepts 384×384 inputs but the card keeps the aspect ratio/,
+    )
   })
 
   it('rejects a fixed size that differs from a square card', () => {
@@ -42,11 +45,28 @@ describe('bindCard', () => {
       dtype: 'fp32',
       hf: {
         config: {architectures: ['DPTForDepthEstimation']},
-        preprocessor: {size: {height: 384, width: 384}, keep_aspect_ratio: false, ensure_multiple_of: 1, resample: 2, rescale_factor: 1 / 255, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5]},
+        preprocessor: {
+          size: {height: 384, width: 384},
+          keep_aspect_ratio: false,
+          ensure_multiple_of: 1,
+          resample: 2,
+          rescale_factor: 1 / 255,
+          image_mean: [0.5, 0.5, 0.5],
+          image_std: [0.5, 0.5, 0.5],
+        },
       },
     }
     const bound = bindCard(hf, {inputs: input([1, 3, 384, 384]), outputs: output([1, 384, 384])})
-    assert.deepEqual(bound.preprocess, {height: 384, width: 384, keepAspect: false, rule: 'minimal', multiple: 1, resize: 'pil-bilinear', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5]})
+    assert.deepEqual(bound.preprocess, {
+      height: 384,
+      width: 384,
+      keepAspect: false,
+      rule: 'minimal',
+      multiple: 1,
+      resize: 'pil-bilinear',
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+    })
     assert.equal(bound.upsample, 'bicubic')
     assert.equal(bound.input.name, 'pixel_values')
     const nearest = {...hf, hf: {config: hf.hf!.config, preprocessor: {...hf.hf!.preprocessor, resample: 0}}}

@@ -25,7 +25,10 @@ describe('locateModel', () => {
   it('refuses a bare .onnx without a card and says how to add one', () => {
     const d = dir()
     writeFileSync(join(d, 'm.onnx'), 'onnx')
-    assert.throws(() => locateModel(join(d, 'm.onnx'), {dtype: 'fp32'}), (e: Error & {remedy?: string}) => /without a model card/.test(e.message) && /m\.card\.json/.test(e.remedy ?? ''))
+    assert.throws(
+      () => locateModel(join(d, 'm.onnx'), {dtype: 'fp32'}),
+      (e: Error & {remedy?: string}) => /without a model card/.test(e.message) && /m\.card\.json/.test(e.remedy ?? ''),
+    )
   })
 
   it('names every problem of an invalid card', () => {
@@ -35,7 +38,10 @@ describe('locateModel', () => {
     writeFileSync(join(d, 'm.card.json'), JSON.stringify(bad))
     assert.throws(
       () => locateModel(join(d, 'm.onnx'), {dtype: 'fp32'}),
-      (e: Error) => /preprocess.resize must be equal to one of the allowed values: cv2-cubic \| pil-bilinear \| pil-bicubic/.test(e.message) && /preprocess.multiple must be >= 1/.test(e.message) && /semantics/.test(e.message),
+      (e: Error) =>
+        /preprocess.resize must be equal to one of the allowed values: cv2-cubic \| pil-bilinear \| pil-bicubic/.test(e.message) &&
+        /preprocess.multiple must be >= 1/.test(e.message) &&
+        /semantics/.test(e.message),
     )
   })
 
@@ -47,6 +53,9 @@ describe('locateModel', () => {
     writeFileSync(join(d, 'config.json'), '{}')
     writeFileSync(join(d, 'preprocessor_config.json'), '{}')
     assert.equal(locateModel(d, {dtype: 'q8'}).onnxPath, join(d, 'onnx', 'model_quantized.onnx'))
-    assert.throws(() => locateModel(d, {dtype: 'fp16'}), (e: Error & {remedy?: string}) => /no fp16 variant/.test(e.message) && e.remedy === 'Use --dtype fp32 | q8.')
+    assert.throws(
+      () => locateModel(d, {dtype: 'fp16'}),
+      (e: Error & {remedy?: string}) => /no fp16 variant/.test(e.message) && e.remedy === 'Use --dtype fp32 | q8.',
+    )
   })
 })

@@ -20,23 +20,34 @@ describe('decodeImage', () => {
 
   it('drops alpha without compositing', async () => {
     const rgba = Buffer.from([10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255])
-    const png = await sharp(rgba, {raw: {width: 3, height: 1, channels: 4}}).png().toBuffer()
+    const png = await sharp(rgba, {raw: {width: 3, height: 1, channels: 4}})
+      .png()
+      .toBuffer()
     const image = await decodeImage('a.png', png, 1e6)
     assert.deepEqual([...image.pixels], [10, 20, 30, 40, 50, 60, 70, 80, 90])
   })
 
   it('replicates grey into three channels', async () => {
-    const png = await sharp(Buffer.from([0, 128, 255]), {raw: {width: 3, height: 1, channels: 1}}).toColourspace('b-w').png().toBuffer()
+    const png = await sharp(Buffer.from([0, 128, 255]), {raw: {width: 3, height: 1, channels: 1}})
+      .toColourspace('b-w')
+      .png()
+      .toBuffer()
     const image = await decodeImage('g.png', png, 1e6)
     assert.deepEqual([...image.pixels], [0, 0, 0, 128, 128, 128, 255, 255, 255])
   })
 
   it('keeps 16-bit samples, grey and RGB', async () => {
-    const grey = await sharp(new Uint16Array([0, 1000, 65535]), {raw: {width: 3, height: 1, channels: 1}}).toColourspace('grey16').png().toBuffer()
+    const grey = await sharp(new Uint16Array([0, 1000, 65535]), {raw: {width: 3, height: 1, channels: 1}})
+      .toColourspace('grey16')
+      .png()
+      .toBuffer()
     const g = await decodeImage('g16.png', grey, 1e6)
     assert.equal(g.bitDepth, 16)
     assert.deepEqual([...g.pixels], [0, 0, 0, 1000, 1000, 1000, 65535, 65535, 65535])
-    const rgb = await sharp(new Uint16Array([1, 2, 3, 65534, 300, 40000]), {raw: {width: 2, height: 1, channels: 3}}).toColourspace('rgb16').png().toBuffer()
+    const rgb = await sharp(new Uint16Array([1, 2, 3, 65534, 300, 40000]), {raw: {width: 2, height: 1, channels: 3}})
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer()
     const c = await decodeImage('c16.png', rgb, 1e6)
     assert.deepEqual([c.bitDepth, ...c.pixels], [16, 1, 2, 3, 65534, 300, 40000])
   })
@@ -60,7 +71,9 @@ describe('decodeImage', () => {
 
   it('takes the first frame of an animation', async () => {
     const frames = Buffer.concat([Buffer.alloc(12, 200), Buffer.alloc(12, 10)])
-    const gif = await sharp(frames, {raw: {width: 2, height: 4, channels: 3, pageHeight: 2}}).gif().toBuffer()
+    const gif = await sharp(frames, {raw: {width: 2, height: 4, channels: 3, pageHeight: 2}})
+      .gif()
+      .toBuffer()
     const image = await decodeImage('anim.gif', gif, 1e6)
     assert.deepEqual([image.width, image.height], [2, 2])
     assert.ok([...image.pixels].every((v) => v > 150))
@@ -69,7 +82,10 @@ describe('decodeImage', () => {
   it('tells other files from broken images by their name', async () => {
     await assert.rejects(decodeImage('notes.txt', Buffer.from('hello'), 1e6), NotAnImage)
     await assert.rejects(decodeImage('empty.txt', Buffer.alloc(0), 1e6), NotAnImage)
-    await assert.rejects(decodeImage('photo.jpg', Buffer.from('hello'), 1e6), (e: Error) => !(e instanceof NotAnImage) && /unsupported image format/.test(e.message))
+    await assert.rejects(
+      decodeImage('photo.jpg', Buffer.from('hello'), 1e6),
+      (e: Error) => !(e instanceof NotAnImage) && /unsupported image format/.test(e.message),
+    )
     await assert.rejects(decodeImage('photo.jpg', Buffer.alloc(0), 1e6), /empty file/)
   })
 

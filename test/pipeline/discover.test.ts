@@ -30,19 +30,31 @@ describe('discover', () => {
 
   it('uses the folder itself as base for one folder, and the static part of a glob', async () => {
     const root = tree(['imgs/p/1.jpg', 'imgs/2.png', 'imgs/notes.txt'])
-    assert.deepEqual((await discover(['imgs'], root)).map((f) => f.relPath), ['2.png', 'notes.txt', 'p/1.jpg'])
-    assert.deepEqual((await discover(['imgs/**/*.jpg'], root)).map((f) => f.relPath), ['p/1.jpg'])
+    assert.deepEqual(
+      (await discover(['imgs'], root)).map((f) => f.relPath),
+      ['2.png', 'notes.txt', 'p/1.jpg'],
+    )
+    assert.deepEqual(
+      (await discover(['imgs/**/*.jpg'], root)).map((f) => f.relPath),
+      ['p/1.jpg'],
+    )
   })
 
   it('keeps the extension only where two inputs would share an output stem', async () => {
     const root = tree(['d/x.jpg', 'd/x.png', 'd/y.png'])
-    assert.deepEqual((await discover(['d'], root)).map((f) => f.outStem), ['x.jpg', 'x.png', 'y'])
+    assert.deepEqual(
+      (await discover(['d'], root)).map((f) => f.outStem),
+      ['x.jpg', 'x.png', 'y'],
+    )
   })
 
   it('lists each file once, sorted, and never reads the output directory', async () => {
     const root = tree(['d/b.png', 'd/a.png', 'd/out/a.png'])
     const files = await discover(['d', 'd/a.png'], root, {exclude: join(root, 'd', 'out')})
-    assert.deepEqual(files.map((f) => f.relPath), ['a.png', 'b.png'])
+    assert.deepEqual(
+      files.map((f) => f.relPath),
+      ['a.png', 'b.png'],
+    )
   })
 
   it('splits into deterministic, disjoint shards that cover every file', async () => {

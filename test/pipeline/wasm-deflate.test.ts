@@ -33,7 +33,7 @@ function shapes(seed: number, n: number): [string, Uint8Array][] {
   const next = random(seed)
   const byte = (): number => Math.floor(next() * 256)
   const runs = new Uint8Array(n)
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     // Runs of 1 to 600 bytes: shorter than a match, exactly 3, 258 and over 258 (two matches) all occur.
     const length = [1, 2, 3, 4, 257, 258, 259, 517, Math.floor(next() * 600) + 1][Math.floor(next() * 9)]!
     runs.fill(byte(), i, i + length)
@@ -156,7 +156,10 @@ describe('WebAssembly png16', () => {
       assert.deepEqual([info.width, info.height, info.channels], [w, h, 1])
       assert.deepEqual(new Uint16Array(data.buffer, data.byteOffset, w * h), expected, `${w}×${h}`)
       // The same pixels as the TypeScript path's file (zlib's stream), whose bytes differ.
-      const typescript = await sharp(await encodePng16(expected, w, h)).toColourspace('grey16').raw({depth: 'ushort'}).toBuffer()
+      const typescript = await sharp(await encodePng16(expected, w, h))
+        .toColourspace('grey16')
+        .raw({depth: 'ushort'})
+        .toBuffer()
       assert.ok(typescript.equals(data))
     }
   })

@@ -113,7 +113,10 @@ describe('WebAssembly upsampleBicubic', () => {
     index: Int32Array.from({length: 4 * size}, (_, i) => index[i % 4]!),
     weight: Float32Array.from({length: 4 * size}, (_, i) => weight[i % 4]!),
   })
-  const identity = (size: number) => ({index: Int32Array.from({length: 4 * size}, (_, i) => Math.floor(i / 4)), weight: Float32Array.from({length: 4 * size}, (_, i) => (i % 4 === 1 ? 1 : 0))})
+  const identity = (size: number) => ({
+    index: Int32Array.from({length: 4 * size}, (_, i) => Math.floor(i / 4)),
+    weight: Float32Array.from({length: 4 * size}, (_, i) => (i % 4 === 1 ? 1 : 0)),
+  })
 
   it('a double sum that lands half-way between two float32 values: the exact result, in the vertical pass', () => {
     const plan = {srcWidth: 9, srcHeight: 2, dstWidth: 9, dstHeight: 3, columns: identity(9), rows: axis([0, 1, 0, 0], [b, 1, 0, 0], 3)}
@@ -248,7 +251,11 @@ describe('WebAssembly cubic input (cv2 INTER_CUBIC of byte / 255.0, then Normali
     ] as const) {
       const src = Uint8Array.from({length: w * h * 3}, () => Math.floor(next() * 256))
       for (const [mean, std] of [DPT, IMAGENET]) {
-        assert.equal(firstDifference(k.resizeNormalize(src, w, h, dw, dh, mean, std), typescript(src, w, h, dw, dh, mean, std)), 'none', `${w}×${h} → ${dw}×${dh}`)
+        assert.equal(
+          firstDifference(k.resizeNormalize(src, w, h, dw, dh, mean, std), typescript(src, w, h, dw, dh, mean, std)),
+          'none',
+          `${w}×${h} → ${dw}×${dh}`,
+        )
       }
     }
   })
@@ -266,8 +273,22 @@ describe('WebAssembly cubic input (cv2 INTER_CUBIC of byte / 255.0, then Normali
 
   it('prepareInput uses it for 8-bit cv2-cubic models, and DPT_WASM=0 gives the same tensor from TypeScript', () => {
     const next = random(13)
-    const image = {width: 301, height: 199, bitDepth: 8, pixels: Uint8Array.from({length: 301 * 199 * 3}, () => Math.floor(next() * 256))} as unknown as DecodedImage
-    const pre: PreprocessCard = {resize: 'cv2-cubic', keepAspect: true, rule: 'lower_bound', width: 96, height: 64, multiple: 32, mean: IMAGENET[0], std: IMAGENET[1]}
+    const image = {
+      width: 301,
+      height: 199,
+      bitDepth: 8,
+      pixels: Uint8Array.from({length: 301 * 199 * 3}, () => Math.floor(next() * 256)),
+    } as unknown as DecodedImage
+    const pre: PreprocessCard = {
+      resize: 'cv2-cubic',
+      keepAspect: true,
+      rule: 'lower_bound',
+      width: 96,
+      height: 64,
+      multiple: 32,
+      mean: IMAGENET[0],
+      std: IMAGENET[1],
+    }
     const saved = process.env.DPT_WASM
     try {
       delete process.env.DPT_WASM

@@ -27,9 +27,11 @@ ${EVAL_EXIT_CODES_HELP}`
   async run(): Promise<EvalResult> {
     const {flags} = await this.parse(Eval)
     const json = this.jsonEnabled()
-    const ui = progressEvents(process.stderr.isTTY === true && !json, (line) => this.logToStderr(line))
+    const ui = progressEvents(process.stderr.isTTY && !json, (line) => {
+      this.logToStderr(line)
+    })
     try {
-      const tty = process.stderr.isTTY === true && !json
+      const tty = process.stderr.isTTY && !json
       const model = flags.model === undefined ? undefined : await resolveModelFlag(flags, isSegmentation(flags) ? 'segmentation' : 'depth', tty)
       const result = await runEval(evalSettings({...flags, model}, process.env), ui)
       ui.stop()

@@ -8,7 +8,8 @@ export type ModelsImportResult = ImportResult
 
 export default class ModelsImport extends Command {
   static override summary = 'Register an exported model folder in the cache, so `--model ID` (or the task default) finds it.'
-  static override description = 'The folder must load as `--model DIR` would (onnx/model.onnx with a dpt-card.json or Hugging Face config files), e.g. the output of tools/export_model.py. It is copied into the cache with a manifest of sha256 hashes.'
+  static override description =
+    'The folder must load as `--model DIR` would (onnx/model.onnx with a dpt-card.json or Hugging Face config files), e.g. the output of tools/export_model.py. It is copied into the cache with a manifest of sha256 hashes.'
   static override examples = [
     '<%= config.bin %> models import ./exported/dpt-hybrid-ade20k --id dpt-hybrid-ade20k',
     '<%= config.bin %> models import ./my-depth-model',
@@ -24,7 +25,8 @@ export default class ModelsImport extends Command {
     const {args, flags} = await this.parse(ModelsImport)
     try {
       const result = await importModel(loadRegistry(), cachePaths(), args.dir, {...(flags.id === undefined ? {} : {id: flags.id}), force: flags.force})
-      if (!this.jsonEnabled()) this.logToStderr(`imported ${result.id} (${result.task}, ${result.dtypes.join(', ')}) into ${result.dir}; use --model ${result.id}`)
+      if (!this.jsonEnabled())
+        this.logToStderr(`imported ${result.id} (${result.task}, ${result.dtypes.join(', ')}) into ${result.dir}; use --model ${result.id}`)
       return result
     } catch (error) {
       return handleRunError(this, error)

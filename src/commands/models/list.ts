@@ -14,7 +14,7 @@ export interface ModelsListResult {
 }
 
 export default class ModelsList extends Command {
-  static override summary = 'List the registry\'s models and the installed ones, with sizes.'
+  static override summary = "List the registry's models and the installed ones, with sizes."
   static override examples = ['<%= config.bin %> models list', '<%= config.bin %> models list --remote --json']
   static override enableJsonFlag = true
   static override flags = {

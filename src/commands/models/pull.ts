@@ -27,10 +27,21 @@ export default class ModelsPull extends Command {
     try {
       const registry = loadRegistry()
       const entry = requireEntry(registry, args.id)
-      const events = pullProgress(process.stderr.isTTY === true && !this.jsonEnabled(), log)
-      const result = await pullModel(registry, cachePaths(), hubSettings(), entry, {dtype: flags.dtype, offline: flags.offline, allowUnverified: flags['allow-unverified']}, events)
+      const events = pullProgress(process.stderr.isTTY && !this.jsonEnabled(), log)
+      const result = await pullModel(
+        registry,
+        cachePaths(),
+        hubSettings(),
+        entry,
+        {dtype: flags.dtype, offline: flags.offline, allowUnverified: flags['allow-unverified']},
+        events,
+      )
       if (!this.jsonEnabled()) {
-        log(result.downloaded ? `${result.id} (${result.dtype}): ${formatBytes(result.downloadedBytes)} downloaded and verified into ${result.dir}` : `${result.id} (${result.dtype}) is already installed in ${result.dir}`)
+        log(
+          result.downloaded
+            ? `${result.id} (${result.dtype}): ${formatBytes(result.downloadedBytes)} downloaded and verified into ${result.dir}`
+            : `${result.id} (${result.dtype}) is already installed in ${result.dir}`,
+        )
       }
       return result
     } catch (error) {

@@ -14,7 +14,9 @@ export const ADE20K_LAYOUT = `ADEChallengeData2016/
 
 /** Class names from objectInfo150.txt (Idx, Ratio, Train, Val, Name; first synonym of Name), by id 1..150. */
 function parseObjectInfo(text: string): string[] {
-  const rows = lines(text).slice(1).map((l) => l.split('\t'))
+  const rows = lines(text)
+    .slice(1)
+    .map((l) => l.split('\t'))
   return rows.map((r) => (r[4] ?? '').split(/[;,]/)[0]!.trim())
 }
 
@@ -36,7 +38,9 @@ export async function ade20k(dataArg: string, rootAbs: string, split = 'validati
   const samples: EvalSample[] = await Promise.all(
     images.map(async (id) => {
       const gt = join(labelDir, `${stem(id)}.png`)
-      return (await isFile(gt)) ? {id, image: join(imageDir, id), gt: [gt]} : {id, image: join(imageDir, id), gt: null, missing: `no annotations/${split}/${stem(id)}.png`}
+      return (await isFile(gt))
+        ? {id, image: join(imageDir, id), gt: [gt]}
+        : {id, image: join(imageDir, id), gt: null, missing: `no annotations/${split}/${stem(id)}.png`}
     }),
   )
   const info = join(root, 'objectInfo150.txt')

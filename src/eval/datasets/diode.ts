@@ -17,7 +17,8 @@ export const DIODE_LAYOUT = `diode/                        the validation set (7
 
 /** DIODE: every PNG with its `_depth.npy` and `_depth_mask.npy` next to it. */
 export async function diode(dataArg: string, rootAbs: string, split = 'all'): Promise<DepthDataset> {
-  if (!(DIODE_SPLITS as readonly string[]).includes(split)) throw layoutError('diode', dataArg, `unknown split "${split}" (diode has ${DIODE_SPLITS.join(', ')})`, DIODE_LAYOUT)
+  if (!(DIODE_SPLITS as readonly string[]).includes(split))
+    throw layoutError('diode', dataArg, `unknown split "${split}" (diode has ${DIODE_SPLITS.join(', ')})`, DIODE_LAYOUT)
   const base = (await isDirectory(join(rootAbs, 'val'))) ? join(rootAbs, 'val') : rootAbs
   if (!(await isDirectory(base))) throw layoutError('diode', dataArg, 'the folder does not exist', DIODE_LAYOUT)
   const scope = split === 'all' ? '{indoors,outdoor}' : split

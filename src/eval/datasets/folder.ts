@@ -33,7 +33,12 @@ export async function folder(dataArg: string, rootAbs: string, options: FolderOp
   const ids = (await listFiles(rootAbs, IMAGE_PATTERNS)).filter((id) => !isInside(join(rootAbs, id), options.gtAbs))
   if (ids.length === 0) throw layoutError('folder', dataArg, 'no image found', FOLDER_LAYOUT)
   const ext = options.format === 'labels' ? '.png' : DEPTH_FILE_EXTENSIONS[options.format]
-  const samples = await pairSamples(rootAbs, ids, (id) => [join(options.gtAbs, `${stem(id)}${ext}`)], (id) => `no ${stem(id)}${ext} in ${options.gtArg}`)
+  const samples = await pairSamples(
+    rootAbs,
+    ids,
+    (id) => [join(options.gtAbs, `${stem(id)}${ext}`)],
+    (id) => `no ${stem(id)}${ext} in ${options.gtArg}`,
+  )
   if (options.format === 'labels') {
     return {
       name: 'folder',

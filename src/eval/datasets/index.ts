@@ -46,7 +46,9 @@ export async function openDataset(options: DatasetOptions): Promise<EvalDataset>
       return tum(options.data, root)
     case 'folder': {
       if (options.gt === undefined || options.gtFormat === undefined) {
-        throw new DptError('--dataset folder needs --gt DIR and --gt-format', {remedy: 'e.g. --dataset folder --data imgs --gt depth --gt-format png16 --gt-scale 1000'})
+        throw new DptError('--dataset folder needs --gt DIR and --gt-format', {
+          remedy: 'e.g. --dataset folder --data imgs --gt depth --gt-format png16 --gt-scale 1000',
+        })
       }
       return folder(options.data, root, {gtArg: options.gt, gtAbs: resolve(options.cwd, options.gt), format: options.gtFormat, scale: options.gtScale ?? 1})
     }

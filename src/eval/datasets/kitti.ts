@@ -26,7 +26,8 @@ async function eigen(dataArg: string, root: string): Promise<EvalSample[]> {
   const samples: EvalSample[] = []
   for (const [n, line] of lines(await readFile(listPath, 'utf8')).entries()) {
     const [listed, gt] = line.split(/\s+/)
-    if (listed === undefined || gt === undefined) throw layoutError('kitti', dataArg, `${KITTI_SPLIT_FILE} line ${n + 1} is not "<image> <groundtruth|None> <focal>"`, KITTI_LAYOUT)
+    if (listed === undefined || gt === undefined)
+      throw layoutError('kitti', dataArg, `${KITTI_SPLIT_FILE} line ${n + 1} is not "<image> <groundtruth|None> <focal>"`, KITTI_LAYOUT)
     // BTS lists drive/… while KITTI raw unpacks into date/drive/…; the id keeps the list's spelling.
     const withDate = join(root, listed.slice(0, 10), listed)
     const image = (await isFile(join(root, listed))) ? join(root, listed) : withDate
@@ -51,13 +52,19 @@ async function selection(dataArg: string, root: string): Promise<EvalSample[]> {
   const ids = await listFiles(imageDir, '*.png')
   if (ids.length === 0) throw layoutError('kitti', dataArg, 'val_selection_cropped/image holds no .png', KITTI_LAYOUT)
   const gtName = (id: string): string => id.replace('_image_', '_groundtruth_depth_')
-  return pairSamples(imageDir, ids, (id) => [join(base, 'groundtruth_depth', gtName(id))], (id) => `no groundtruth_depth/${gtName(id)}`)
+  return pairSamples(
+    imageDir,
+    ids,
+    (id) => [join(base, 'groundtruth_depth', gtName(id))],
+    (id) => `no groundtruth_depth/${gtName(id)}`,
+  )
 }
 
 /** KITTI: the Eigen test list (BTS format) over KITTI raw + annotated depth, or the depth-selection val set. */
 export async function kitti(dataArg: string, rootAbs: string, split = 'eigen'): Promise<DepthDataset> {
   if (!(await isDirectory(rootAbs))) throw layoutError('kitti', dataArg, 'the folder does not exist', KITTI_LAYOUT)
-  if (split !== 'eigen' && split !== 'selection') throw layoutError('kitti', dataArg, `unknown split "${split}" (kitti has ${KITTI_SPLITS.join(', ')})`, KITTI_LAYOUT)
+  if (split !== 'eigen' && split !== 'selection')
+    throw layoutError('kitti', dataArg, `unknown split "${split}" (kitti has ${KITTI_SPLITS.join(', ')})`, KITTI_LAYOUT)
   const samples = split === 'eigen' ? await eigen(dataArg, rootAbs) : await selection(dataArg, rootAbs)
   return fileDepthDataset('kitti', split, dataArg, samples, 'png16', 256, split === 'eigen' ? 697 : 1000)
 }

@@ -29,7 +29,10 @@ export async function listFiles(dir: string, patterns: string | string[]): Promi
 
 /** Reads a text list file (split lists, associations) as trimmed, non-empty, non-comment lines. */
 export function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'))
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'))
 }
 
 /** A path without its extension. */

@@ -21,7 +21,10 @@ export async function nyu(dataArg: string, rootAbs: string): Promise<DepthDatase
   if (!(await isDirectory(base))) throw layoutError('nyu', dataArg, 'the folder does not exist', NYU_LAYOUT)
   const ids = await listFiles(base, ['**/rgb_*.jpg', '**/rgb_*.png'])
   if (ids.length === 0) throw layoutError('nyu', dataArg, 'no rgb_*.jpg / rgb_*.png image found', NYU_LAYOUT)
-  const frame = (id: string): string => basename(id).replace(/^rgb_/, '').replace(/\.[^.]*$/, '')
+  const frame = (id: string): string =>
+    basename(id)
+      .replace(/^rgb_/, '')
+      .replace(/\.[^.]*$/, '')
   const samples = await pairSamples(
     base,
     ids,

@@ -8,7 +8,12 @@ import {isFile} from './layout.js'
 export type GtCandidates = (id: string) => readonly string[]
 
 /** Samples whose ground truth is the first existing candidate; none existing = missing (reported, not fatal). */
-export async function pairSamples(imageRoot: string, ids: readonly string[], candidates: GtCandidates, describe: (id: string) => string): Promise<EvalSample[]> {
+export async function pairSamples(
+  imageRoot: string,
+  ids: readonly string[],
+  candidates: GtCandidates,
+  describe: (id: string) => string,
+): Promise<EvalSample[]> {
   const samples = await Promise.all(
     ids.map(async (id): Promise<EvalSample> => {
       for (const path of candidates(id)) if (await isFile(path)) return {id, image: join(imageRoot, id), gt: [path]}

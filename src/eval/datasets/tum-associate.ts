@@ -52,7 +52,10 @@ export function parseAssociations(text: string): [Stamped, Stamped][] {
     if (t === '' || t.startsWith('#')) continue
     const [t1, p1, t2, p2] = t.split(/\s+/)
     if (p1 === undefined || p2 === undefined) throw new Error(`not a "t_rgb rgb_file t_depth depth_file" line: ${JSON.stringify(t)}`)
-    out.push([{time: Number(t1), path: p1}, {time: Number(t2), path: p2}])
+    out.push([
+      {time: Number(t1), path: p1},
+      {time: Number(t2), path: p2},
+    ])
   }
   return out
 }

@@ -35,11 +35,15 @@ async function sequenceSamples(root: string, sequence: string): Promise<EvalSamp
 export async function tum(dataArg: string, rootAbs: string): Promise<DepthDataset> {
   if (!(await isDirectory(rootAbs))) throw layoutError('tum', dataArg, 'the folder does not exist', TUM_LAYOUT)
   const isSequence = async (dir: string): Promise<boolean> =>
-    (await isFile(join(dir, 'rgb.txt'))) && ((await isFile(join(dir, 'depth.txt'))) || (await Promise.all(ASSOCIATION_FILES.map((f) => isFile(join(dir, f))))).some(Boolean))
+    (await isFile(join(dir, 'rgb.txt'))) &&
+    ((await isFile(join(dir, 'depth.txt'))) || (await Promise.all(ASSOCIATION_FILES.map((f) => isFile(join(dir, f))))).some(Boolean))
   let sequences: string[]
   if (await isSequence(rootAbs)) sequences = ['']
   else {
-    const entries = (await readdir(rootAbs, {withFileTypes: true})).filter((e) => e.isDirectory()).map((e) => e.name).sort()
+    const entries = (await readdir(rootAbs, {withFileTypes: true}))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort()
     sequences = (await Promise.all(entries.map(async (e) => ((await isSequence(join(rootAbs, e))) ? e : undefined)))).filter((e) => e !== undefined)
   }
   if (sequences.length === 0) throw layoutError('tum', dataArg, 'no sequence with rgb.txt and depth.txt', TUM_LAYOUT)

@@ -44,7 +44,11 @@ export function decodeNpy(file: Buffer): NpyFloat {
   if (fortran === 'True') throw new Error('Fortran-order .npy arrays are not supported (save with np.ascontiguousarray)')
   const reader = READERS[descr[2]!]
   if (reader === undefined) throw new Error(`unsupported .npy dtype ${descr[1]}${descr[2]}`)
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number)
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number)
   const count = shape.reduce((a, b) => a * b, 1)
   const start = headerStart + headerLength
   if (file.length < start + count * reader.bytes) throw new Error(`truncated .npy: shape (${shape.join(', ')}) needs ${count * reader.bytes} data bytes`)

@@ -16,7 +16,7 @@ export async function readPng16(path: string): Promise<GreyImage<Uint16Array>> {
   const image = sharp(path, {limitInputPixels: false})
   const meta = await image.metadata()
   if (meta.depth !== 'ushort') throw new Error(`expected a 16-bit depth PNG, got ${meta.depth === 'uchar' ? '8' : meta.depth} bits per sample`)
-  if ((meta.channels ?? 1) - (meta.hasAlpha === true ? 1 : 0) !== 1) throw new Error(`expected a single-channel depth PNG, got ${meta.channels} channels`)
+  if (meta.channels - (meta.hasAlpha ? 1 : 0) !== 1) throw new Error(`expected a single-channel depth PNG, got ${meta.channels} channels`)
   const {data, info} = await image.toColourspace('grey16').raw({depth: 'ushort'}).toBuffer({resolveWithObject: true})
   const values = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
   if (values.length !== info.width * info.height) throw new Error(`decoded ${values.length} samples for ${info.width}×${info.height}`)
@@ -31,8 +31,8 @@ export async function readLabelPng(path: string): Promise<GreyImage<Uint8Array>>
   const image = sharp(path, {limitInputPixels: false})
   const meta = await image.metadata()
   if (meta.depth !== 'uchar') throw new Error(`expected an 8-bit label PNG, got ${meta.depth} samples`)
-  if (meta.isPalette === true || (meta.channels ?? 1) - (meta.hasAlpha === true ? 1 : 0) !== 1) {
-    throw new Error(`expected a single-channel (greyscale) label PNG, got ${meta.isPalette === true ? 'a palette' : `${meta.channels} channels`}`)
+  if (meta.isPalette || meta.channels - (meta.hasAlpha ? 1 : 0) !== 1) {
+    throw new Error(`expected a single-channel (greyscale) label PNG, got ${meta.isPalette ? 'a palette' : `${meta.channels} channels`}`)
   }
   const {data, info} = await image.extractChannel(0).raw().toBuffer({resolveWithObject: true})
   return {width: info.width, height: info.height, values: new Uint8Array(data.buffer, data.byteOffset, data.byteLength)}

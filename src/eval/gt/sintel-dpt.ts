@@ -14,7 +14,8 @@ export function decodeSintelDpt(file: Buffer): {width: number; height: number; d
   const width = file.readInt32LE(4)
   const height = file.readInt32LE(8)
   if (width < 1 || height < 1 || width * height > 100_000_000) throw new Error(`implausible .dpt size ${width}×${height}`)
-  if (file.length < 12 + width * height * 4) throw new Error(`truncated .dpt file: ${width}×${height} needs ${12 + width * height * 4} bytes, got ${file.length}`)
+  if (file.length < 12 + width * height * 4)
+    throw new Error(`truncated .dpt file: ${width}×${height} needs ${12 + width * height * 4} bytes, got ${file.length}`)
   const depth = new Float32Array(width * height)
   for (let i = 0; i < depth.length; i++) depth[i] = file.readFloatLE(12 + i * 4)
   return {width, height, depth}

@@ -36,10 +36,9 @@ export function cropWindow(crop: DepthCrop, width: number, height: number): Wind
       }
     case 'kitti-bench': {
       if (width < KITTI_BENCH_WIDTH || height < KITTI_BENCH_HEIGHT) {
-        throw new DptError(
-          `The kitti-bench crop needs a ground truth of at least ${KITTI_BENCH_WIDTH}×${KITTI_BENCH_HEIGHT}, got ${width}×${height}.`,
-          {remedy: 'Evaluate KITTI at its original size, or choose another crop with --crop.'},
-        )
+        throw new DptError(`The kitti-bench crop needs a ground truth of at least ${KITTI_BENCH_WIDTH}×${KITTI_BENCH_HEIGHT}, got ${width}×${height}.`, {
+          remedy: 'Evaluate KITTI at its original size, or choose another crop with --crop.',
+        })
       }
       const top = height - KITTI_BENCH_HEIGHT
       const left = Math.floor((width - KITTI_BENCH_WIDTH) / 2)

@@ -36,7 +36,7 @@ export function meanDepthMetrics(records: readonly DepthImageRecord[]): Record<D
     let sum = 0
     // A metric read back from JSON may be null (it was NaN or ±inf, which JSON cannot hold): it stays NaN, and
     // a non-finite mean is null, so the single run and a merge of its JSON shards agree.
-    for (const r of scored) sum += r.metrics[name] ?? Number.NaN
+    for (const r of scored) sum += (r.metrics[name] as number | null) ?? Number.NaN
     const mean = sum / scored.length
     out[name] = Number.isFinite(mean) ? mean : null
   }

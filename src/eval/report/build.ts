@@ -40,7 +40,7 @@ export function buildReport(input: ReportInput): EvalReport {
   let metrics: Record<string, number | null>
   let perClass: ClassRow[] | undefined
   if (protocol.task === 'depth') {
-    metrics = meanDepthMetrics(images.filter((r) => 'metrics' in r) as Parameters<typeof meanDepthMetrics>[0])
+    metrics = meanDepthMetrics(images.filter((r) => 'metrics' in r))
   } else {
     const segmentCounts = input.segmentCounts ?? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
     const result = segmentMetrics(segmentCounts, input.classNames ?? [])

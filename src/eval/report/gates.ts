@@ -52,12 +52,18 @@ export function parseGate(source: string, catalog: GateCatalog = EVAL_GATES): Th
 /** `--max-regression absRel=0.005`: how far the metric may move in its worse direction from --baseline. */
 export function parseMaxRegression(source: string): RegressionGate {
   const at = source.lastIndexOf('=')
-  if (at <= 0) throw new DptError(`Expected --max-regression as METRIC=DELTA, got \`${source}\`.`, {remedy: 'e.g. --max-regression mIoU=0.5 (percentage points) or absRel=0.002.'})
+  if (at <= 0)
+    throw new DptError(`Expected --max-regression as METRIC=DELTA, got \`${source}\`.`, {
+      remedy: 'e.g. --max-regression mIoU=0.5 (percentage points) or absRel=0.002.',
+    })
   const name = source.slice(0, at).trim()
   const info = findMetric(name)
   if (info === undefined) throw unknownMetric(name, source, EVAL_GATES)
   const maxDelta = parseNumber(source.slice(at + 1).trim(), source, EVAL_GATES)
-  if (maxDelta < 0) throw new DptError(`Expected a non-negative regression allowance in \`${source}\`.`, {remedy: 'DELTA is how much worse the metric may get, in its own unit.'})
+  if (maxDelta < 0)
+    throw new DptError(`Expected a non-negative regression allowance in \`${source}\`.`, {
+      remedy: 'DELTA is how much worse the metric may get, in its own unit.',
+    })
   return {kind: 'max-regression', source, metric: info.name, maxDelta}
 }
 
@@ -88,7 +94,11 @@ export function thresholdResult(gate: ThresholdGate, info: Pick<MetricInfo, 'nam
   if (value === null) return {...base, passed: false, message: `${info.label} is undefined in this run, so \`${gate.source}\` cannot pass`}
   const hit = compare(value, gate.operator, gate.threshold)
   const shown = `${info.label} = ${show(value, gate.threshold)}`
-  return {...base, passed: !hit, message: hit ? `${shown} ${gate.operator} ${gate.threshold}: gate failed` : `${shown}, not ${gate.operator} ${gate.threshold}: passed`}
+  return {
+    ...base,
+    passed: !hit,
+    message: hit ? `${shown} ${gate.operator} ${gate.threshold}: gate failed` : `${shown}, not ${gate.operator} ${gate.threshold}: passed`,
+  }
 }
 
 function regressionResult(gate: RegressionGate, info: MetricInfo, value: number | null, baseline: EvalReport): GateResult {
@@ -122,8 +132,12 @@ function baselineFor(report: EvalReport, baseline: EvalReport | undefined): Eval
 function metricIn(report: EvalReport, gate: Gate): MetricInfo {
   const info = findMetric(gate.metric)
   if (info !== undefined && info.name in report.metrics) return info
-  const available = metricsOf(report.task).map((m) => m.name).join(', ')
-  throw new DptError(`\`${gate.source}\`: this ${report.task} report has no metric ${gate.metric}. Available: ${available}.`, {remedy: 'Gate on one of the available metrics.'})
+  const available = metricsOf(report.task)
+    .map((m) => m.name)
+    .join(', ')
+  throw new DptError(`\`${gate.source}\`: this ${report.task} report has no metric ${gate.metric}. Available: ${available}.`, {
+    remedy: 'Gate on one of the available metrics.',
+  })
 }
 
 function compare(value: number, op: GateOperator, threshold: number): boolean {

@@ -8,7 +8,7 @@ const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\
 
 /** The summary for $GITHUB_STEP_SUMMARY: one heading, the conditions, a metric table, gates, classes folded. */
 export function renderMarkdown(report: EvalReport, gates?: GateOutcome): string {
-  const out: string[] = [`### dpt eval: ${cell(describeDataset(report))}`, '', `${cell(describeModel(report))}  `, `${describeCounts(report)}`, '']
+  const out: string[] = [`### dpt eval: ${cell(describeDataset(report))}`, '', `${cell(describeModel(report))}  `, describeCounts(report), '']
   out.push('<details><summary>Protocol</summary>', '')
   for (const line of describeProtocol(report.protocol)) out.push(`- ${cell(line)}`)
   out.push('', '</details>', '')
@@ -20,7 +20,8 @@ export function renderMarkdown(report: EvalReport, gates?: GateOutcome): string 
   }
   if (report.perClass !== undefined) {
     out.push('', `<details><summary>Per class (${report.perClass.length})</summary>`, '', '| # | class | IoU % | Acc % |', '|---:|---|---:|---:|')
-    for (const r of report.perClass) out.push(`| ${r.index} | ${cell(r.name)} | ${r.iou === null ? '—' : r.iou.toFixed(2)} | ${r.acc === null ? '—' : r.acc.toFixed(2)} |`)
+    for (const r of report.perClass)
+      out.push(`| ${r.index} | ${cell(r.name)} | ${r.iou === null ? '—' : r.iou.toFixed(2)} | ${r.acc === null ? '—' : r.acc.toFixed(2)} |`)
     out.push('', '</details>')
   }
   const problems = report.images.filter((r) => r.status !== 'scored')

@@ -33,14 +33,18 @@ export function mergeReports(parts: readonly EvalReport[]): EvalReport {
   }
   const missing = Array.from({length: count}, (_, i) => i + 1).filter((i) => !seen.has(i))
   if (missing.length > 0) {
-    throw usage(`Shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing.`, 'Wait for every shard to finish, or re-run the missing ones, then merge all of them.')
+    throw usage(
+      `Shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing.`,
+      'Wait for every shard to finish, or re-run the missing ones, then merge all of them.',
+    )
   }
 
   const records: ImageRecord[] = []
   const ids = new Set<string>()
   for (const part of sorted) {
     for (const record of part.images) {
-      if (ids.has(record.id)) throw usage(`Image ${record.id} is in more than one shard.`, 'Shards of one run never overlap: were reports of different runs mixed?')
+      if (ids.has(record.id))
+        throw usage(`Image ${record.id} is in more than one shard.`, 'Shards of one run never overlap: were reports of different runs mixed?')
       ids.add(record.id)
       records.push(record)
     }

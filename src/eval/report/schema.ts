@@ -32,13 +32,18 @@ export function parseReport(text: string, source: string): EvalReport {
   const problems = checkReportJson(json)
   if (problems.length > 0) {
     const version = (json as {version?: unknown} | null)?.version
-    const hint = version !== undefined && version !== 1 ? ` (report version ${String(version)}; this dpt reads version 1)` : ''
+    const hint =
+      version !== undefined && version !== 1
+        ? ` (report version ${typeof version === 'number' || typeof version === 'string' ? version : JSON.stringify(version)}; this dpt reads version 1)`
+        : ''
     throw new DptError(`${source} is not a dpt eval report${hint}: ${problems.slice(0, 5).join('; ')}`, {
       remedy: 'Pass a report written by `dpt eval --report` (format: models/eval-report.schema.json).',
     })
   }
-  const report = json as EvalReport & {protocol: {maxDepth?: number | null}}
-  if (report.protocol.task === 'depth' && report.protocol.maxDepth === null) {
+  const report = json as EvalReport
+  // JSON cannot hold Infinity: an unbounded depth range was written as null.
+  const maxDepth: unknown = (json as {protocol: {maxDepth?: unknown}}).protocol.maxDepth
+  if (report.protocol.task === 'depth' && maxDepth === null) {
     return {...report, protocol: {...report.protocol, maxDepth: Number.POSITIVE_INFINITY}}
   }
   return report

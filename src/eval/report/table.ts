@@ -14,11 +14,11 @@ export interface TableOptions {
 /** Rows → aligned lines; `right` columns are right-aligned (numbers). */
 export function columns(rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)))
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(cell).length)))
   return rows.map((row) =>
     row
       .map((cell, i) => {
-        const pad = ' '.repeat(widths[i]! - [...cell].length)
+        const pad = ' '.repeat(widths[i]! - Array.from(cell).length)
         return right.has(i) ? pad + cell : cell + pad
       })
       .join('  ')
@@ -39,7 +39,10 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
   lines.push(...columns(rows, new Set([1])).map((l) => `  ${l}`))
 
   if (report.perClass !== undefined && options.perClass !== false) {
-    lines.push('', `Per class (${report.perClass.length}; IoU and accuracy in %; IoU — = class in neither labels nor predictions, Acc — = class never labelled)`)
+    lines.push(
+      '',
+      `Per class (${report.perClass.length}; IoU and accuracy in %; IoU — = class in neither labels nor predictions, Acc — = class never labelled)`,
+    )
     const classRows = [['#', 'class', 'IoU', 'Acc']]
     for (const row of report.perClass) {
       classRows.push([String(row.index), row.name, row.iou === null ? '—' : row.iou.toFixed(2), row.acc === null ? '—' : row.acc.toFixed(2)])

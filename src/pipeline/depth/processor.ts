@@ -136,7 +136,15 @@ class DepthProcessor implements Processor {
   }
 
   /** With `kernels` (holding `depth` or not), the 16-bit PNG rows come from WebAssembly. */
-  private async write(file: InputFile, format: DepthFormat, depth: Float32Array, width: number, height: number, range: Range, kernels?: DepthKernels): Promise<string> {
+  private async write(
+    file: InputFile,
+    format: DepthFormat,
+    depth: Float32Array,
+    width: number,
+    height: number,
+    range: Range,
+    kernels?: DepthKernels,
+  ): Promise<string> {
     const target = this.path(file, format)
     let bytes: Uint8Array | Uint8Array[]
     switch (format) {

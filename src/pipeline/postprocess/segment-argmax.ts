@@ -57,9 +57,7 @@ export function naiveArgmaxUpsampled(
   for (let c = 0; c < channels; c++) {
     const map = logits.subarray(c * plane, (c + 1) * plane)
     const up =
-      mode === 'bicubic'
-        ? upsampleBicubic(map, width, height, dstWidth, dstHeight)
-        : upsampleBilinear(map, width, height, dstWidth, dstHeight, c, channels)
+      mode === 'bicubic' ? upsampleBicubic(map, width, height, dstWidth, dstHeight) : upsampleBilinear(map, width, height, dstWidth, dstHeight, c, channels)
     if (c === 0) {
       best = up
       continue

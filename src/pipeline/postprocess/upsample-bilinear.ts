@@ -91,15 +91,7 @@ export function bilinearColumnAt(plan: BilinearPlan, y: number, top: number, bot
  * Output (x, y) of channel `channel` of a `channels`-channel bilinear resize, the channel's map being
  * `src[srcOffset ..]` (srcHeight×srcWidth, row-major).
  */
-export function bilinearAt(
-  plan: BilinearPlan,
-  src: Float32Array,
-  srcOffset: number,
-  x: number,
-  y: number,
-  channel = 0,
-  channels = 1,
-): number {
+export function bilinearAt(plan: BilinearPlan, src: Float32Array, srcOffset: number, x: number, y: number, channel = 0, channels = 1): number {
   const {rows, columns, srcWidth} = plan
   if (plan.kernel === 'generic') {
     const top = bilinearRowAt(plan, src, srcOffset, rows.index0[y]!, x)

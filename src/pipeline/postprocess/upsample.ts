@@ -240,14 +240,7 @@ function checkMaps(src: Float32Array, width: number, height: number, out: Float3
  * `F.interpolate(x, size=(dstHeight, dstWidth), mode='bicubic', align_corners=False)` of one map, into `out`
  * when given (every element is written).
  */
-export function upsampleBicubic(
-  src: Float32Array,
-  width: number,
-  height: number,
-  dstWidth: number,
-  dstHeight: number,
-  out?: Float32Array,
-): Float32Array {
+export function upsampleBicubic(src: Float32Array, width: number, height: number, dstWidth: number, dstHeight: number, out?: Float32Array): Float32Array {
   checkMaps(src, width, height, out, dstWidth, dstHeight)
   const stream = new BicubicRowStream(bicubicPlan(width, height, dstWidth, dstHeight), src)
   out ??= new Float32Array(dstWidth * dstHeight)

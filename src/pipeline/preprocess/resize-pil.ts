@@ -125,15 +125,7 @@ export function resizePil(
   return verticalPass(image, dstWidth, channels, firstRow, dstHeight, vertical)
 }
 
-function horizontalPass(
-  src: Uint8Array,
-  width: number,
-  channels: number,
-  firstRow: number,
-  rows: number,
-  dstWidth: number,
-  k: Coefficients,
-): Uint8Array {
+function horizontalPass(src: Uint8Array, width: number, channels: number, firstRow: number, rows: number, dstWidth: number, k: Coefficients): Uint8Array {
   const out = new Uint8Array(rows * dstWidth * channels)
   for (let y = 0; y < rows; y++) {
     const rowStart = (y + firstRow) * width * channels
@@ -168,14 +160,7 @@ function horizontalPass(
   return out
 }
 
-function verticalPass(
-  src: Uint8Array,
-  width: number,
-  channels: number,
-  firstRow: number,
-  dstHeight: number,
-  k: Coefficients,
-): Uint8Array {
+function verticalPass(src: Uint8Array, width: number, channels: number, firstRow: number, dstHeight: number, k: Coefficients): Uint8Array {
   const rowLength = width * channels
   const out = new Uint8Array(dstHeight * rowLength)
   // One output row at a time, accumulated tap by tap so every source row is read sequentially.

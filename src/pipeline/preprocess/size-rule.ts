@@ -61,18 +61,8 @@ export function networkSize(image: ImageSize, spec: SizeSpec): ImageSize {
   const lower = spec.rule === 'lower_bound'
   const upper = spec.rule === 'upper_bound'
   const size = {
-    width: constrainToMultiple(
-      scaleWidth * image.width,
-      spec.multiple,
-      lower ? spec.width : 0,
-      upper ? spec.width : Number.POSITIVE_INFINITY,
-    ),
-    height: constrainToMultiple(
-      scaleHeight * image.height,
-      spec.multiple,
-      lower ? spec.height : 0,
-      upper ? spec.height : Number.POSITIVE_INFINITY,
-    ),
+    width: constrainToMultiple(scaleWidth * image.width, spec.multiple, lower ? spec.width : 0, upper ? spec.width : Number.POSITIVE_INFINITY),
+    height: constrainToMultiple(scaleHeight * image.height, spec.multiple, lower ? spec.height : 0, upper ? spec.height : Number.POSITIVE_INFINITY),
   }
   if (size.width < 1 || size.height < 1) {
     throw new RangeError(

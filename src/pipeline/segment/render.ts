@@ -5,7 +5,9 @@ type Palette = readonly (readonly [number, number, number])[]
 /** Interleaved RGB of class indices (0-based): class k has the palette entry of ADE id k + 1, whatever the label offset. */
 export function colorize(indices: Uint8Array, palette: Palette): Uint8Array {
   const lut = new Uint8Array(256 * 3)
-  palette.slice(1).forEach(([r, g, b], k) => lut.set([r, g, b], k * 3))
+  palette.slice(1).forEach(([r, g, b], k) => {
+    lut.set([r, g, b], k * 3)
+  })
   const out = new Uint8Array(indices.length * 3)
   for (let i = 0; i < indices.length; i++) {
     const k = indices[i]! * 3

@@ -18,13 +18,40 @@ import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
 interface Exports {
   readonly memory: WebAssembly.Memory
   readonly __heap_base: WebAssembly.Global
-  upsample_bicubic(src: number, sw: number, sh: number, dw: number, dh: number, ci: number, cw: number, ri: number, rw: number, cache: number, out: number): void
+  upsample_bicubic(
+    src: number,
+    sw: number,
+    sh: number,
+    dw: number,
+    dh: number,
+    ci: number,
+    cw: number,
+    ri: number,
+    rw: number,
+    cache: number,
+    out: number,
+  ): void
   range_min(): number
   range_max(): number
   png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
   cubic_unit_table(unit: number): void
   cubic_row(row: number, n: number, off: number, w: number, unit: number, line: number): void
-  cubic_column(r0: number, r1: number, r2: number, r3: number, b0: number, b1: number, b2: number, b3: number, dw: number, y: number, plane: number, mean: number, std: number, out: number): void
+  cubic_column(
+    r0: number,
+    r1: number,
+    r2: number,
+    r3: number,
+    b0: number,
+    b1: number,
+    b2: number,
+    b3: number,
+    dw: number,
+    y: number,
+    plane: number,
+    mean: number,
+    std: number,
+    out: number,
+  ): void
   deflate_bound(n: number): number
   zlib_compress(input: number, n: number, out: number): number
   code_lengths(frequencies: number, n: number, limit: number, out: number): void
@@ -97,7 +124,14 @@ export class DepthKernels extends Instance {
    * upsampleBicubic, and minMaxFinite of it (from the same pass unless the map holds an infinity). With `pngRows`, room for
    * {@link png16} (its rows and their zlib stream) of the result is reserved too, so that it needs no copy.
    */
-  upsampleBicubic(src: Float32Array, width: number, height: number, dstWidth: number, dstHeight: number, pngRows = false): {depth: Float32Array; range: ValueRange} {
+  upsampleBicubic(
+    src: Float32Array,
+    width: number,
+    height: number,
+    dstWidth: number,
+    dstHeight: number,
+    pngRows = false,
+  ): {depth: Float32Array; range: ValueRange} {
     return this.upsampleWithPlan(bicubicPlan(width, height, dstWidth, dstHeight), src, pngRows)
   }
 
@@ -268,7 +302,22 @@ export class CubicInputKernels extends Instance {
         tap[k] = line
       }
       const b = y * 4
-      this.exports.cubic_column(tap[0]!, tap[1]!, tap[2]!, tap[3]!, rows.weight[b]!, rows.weight[b + 1]!, rows.weight[b + 2]!, rows.weight[b + 3]!, dstWidth, y, plane, stats, stats + 24, out)
+      this.exports.cubic_column(
+        tap[0]!,
+        tap[1]!,
+        tap[2]!,
+        tap[3]!,
+        rows.weight[b]!,
+        rows.weight[b + 1]!,
+        rows.weight[b + 2]!,
+        rows.weight[b + 3]!,
+        dstWidth,
+        y,
+        plane,
+        stats,
+        stats + 24,
+        out,
+      )
     }
     return new Float32Array(memory, out, 3 * plane).slice()
   }

@@ -51,7 +51,7 @@ async function writeAll(handle: FileHandle, data: Uint8Array | readonly Uint8Arr
   if (data instanceof Uint8Array) return handle.writeFile(data)
   for (const part of data) {
     // write() may write less than asked (a full disk fails on the next call): go on from there.
-    for (let at = 0; at < part.length; ) at += (await handle.write(part, at, part.length - at)).bytesWritten
+    for (let at = 0; at < part.length;) at += (await handle.write(part, at, part.length - at)).bytesWritten
   }
 }
 

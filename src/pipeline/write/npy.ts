@@ -67,7 +67,11 @@ export function decodeNpy(buf: Buffer): NpyFloat32 {
   if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`Malformed .npy header: ${header.trim()}`)
   if (descr !== '<f4') throw new Error(`Expected a float32 ('<f4') .npy array, got dtype '${descr}'; save it with .astype('<f4')`)
   if (fortran !== 'False') throw new Error('Fortran-order .npy arrays are not supported; save with np.ascontiguousarray')
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number)
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number)
   const count = shape.reduce((a, b) => a * b, 1)
   if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0)) throw new Error(`Malformed .npy shape (${shapeText})`)
   if (buf.length < dataStart + count * 4) throw new Error(`Truncated .npy: shape (${shapeText}) needs ${count * 4} data bytes`)

@@ -23,17 +23,24 @@ export function checkSize(what: string, length: number, width: number, height: n
 /** Single-channel 8-bit grey PNG (colour type 0); `toColourspace('b-w')` stops sharp writing three channels. */
 export async function encodePng8Grey(data: Uint8Array, width: number, height: number): Promise<Buffer> {
   checkSize('8-bit grey PNG', data.length, width, height, 1)
-  return sharp(data, {raw: {width, height, channels: 1}}).toColourspace('b-w').png(PNG_OPTIONS).toBuffer()
+  return sharp(data, {raw: {width, height, channels: 1}})
+    .toColourspace('b-w')
+    .png(PNG_OPTIONS)
+    .toBuffer()
 }
 
 /** 8-bit RGB PNG from interleaved RGB bytes (colour type 2). */
 export async function encodePngRgb(data: Uint8Array, width: number, height: number): Promise<Buffer> {
   checkSize('RGB PNG', data.length, width, height, 3)
-  return sharp(data, {raw: {width, height, channels: 3}}).png(PNG_OPTIONS).toBuffer()
+  return sharp(data, {raw: {width, height, channels: 3}})
+    .png(PNG_OPTIONS)
+    .toBuffer()
 }
 
 /** 8-bit RGBA PNG from interleaved RGBA bytes (colour type 6, alpha kept even when fully opaque). */
 export async function encodePngRgba(data: Uint8Array, width: number, height: number): Promise<Buffer> {
   checkSize('RGBA PNG', data.length, width, height, 4)
-  return sharp(data, {raw: {width, height, channels: 4}}).png(PNG_OPTIONS).toBuffer()
+  return sharp(data, {raw: {width, height, channels: 4}})
+    .png(PNG_OPTIONS)
+    .toBuffer()
 }

@@ -26,7 +26,9 @@ function deflateChunks(data: Uint8Array): Promise<Buffer[]> {
     const chunks: Buffer[] = []
     const stream = zlib.createDeflate(DEFLATE_OPTIONS)
     stream.on('data', (c: Buffer) => chunks.push(c))
-    stream.on('end', () => resolve(chunks))
+    stream.on('end', () => {
+      resolve(chunks)
+    })
     stream.on('error', reject)
     stream.end(data)
   })
@@ -105,7 +107,8 @@ export async function encodePng16Rows(rows: Uint8Array, width: number, height: n
  */
 export async function png16Parts(rows: Uint8Array, width: number, height: number): Promise<Uint8Array[]> {
   checkSize('16-bit PNG', width * height, width, height, 1)
-  if (rows.length !== (1 + 2 * width) * height) throw new RangeError(`Expected ${(1 + 2 * width) * height} bytes of rows for ${width}×${height}, got ${rows.length}.`)
+  if (rows.length !== (1 + 2 * width) * height)
+    throw new RangeError(`Expected ${(1 + 2 * width) * height} bytes of rows for ${width}×${height}, got ${rows.length}.`)
   return png16File(width, height, await deflateChunks(rows))
 }
 

@@ -16,7 +16,9 @@ let root = ''
 before(() => {
   root = mkdtempSync(join(tmpdir(), 'dpt-eval-gt-'))
 })
-after(() => rmSync(root, {recursive: true, force: true}))
+after(() => {
+  rmSync(root, {recursive: true, force: true})
+})
 
 /** A numpy.save-style file of the given descr and raw data bytes (format 1.0). */
 function npy(descr: string, shape: string, data: Buffer, fortran = 'False'): Buffer {
@@ -94,14 +96,22 @@ describe('PNG and PFM ground truth', () => {
     const values = Uint16Array.from([0, 1, 256, 65535, 1000, 4242])
     await writePng16(join(root, 'd.png'), values, 3, 2)
     assert.deepEqual([...(await readPng16(join(root, 'd.png'))).values], [...values])
-    assert.deepEqual([...(await readDepthFile(join(root, 'd.png'), 'png16', 1000)).depth], [...values].map((v) => Math.fround(v / 1000)))
-    await sharp(Buffer.from([1, 2, 3, 4]), {raw: {width: 2, height: 2, channels: 1}}).toColourspace('b-w').png().toFile(join(root, 'eight.png'))
+    assert.deepEqual(
+      [...(await readDepthFile(join(root, 'd.png'), 'png16', 1000)).depth],
+      [...values].map((v) => Math.fround(v / 1000)),
+    )
+    await sharp(Buffer.from([1, 2, 3, 4]), {raw: {width: 2, height: 2, channels: 1}})
+      .toColourspace('b-w')
+      .png()
+      .toFile(join(root, 'eight.png'))
     await assert.rejects(readPng16(join(root, 'eight.png')), /expected a 16-bit depth PNG, got 8 bits/)
     assert.deepEqual([...(await readLabelPng(join(root, 'eight.png'))).values], [1, 2, 3, 4])
   })
 
   it('label PNGs in colour are refused (colours are not class ids)', async () => {
-    await sharp(Buffer.alloc(12, 7), {raw: {width: 2, height: 2, channels: 3}}).png().toFile(join(root, 'rgb.png'))
+    await sharp(Buffer.alloc(12, 7), {raw: {width: 2, height: 2, channels: 3}})
+      .png()
+      .toFile(join(root, 'rgb.png'))
     await assert.rejects(readLabelPng(join(root, 'rgb.png')), /single-channel \(greyscale\) label PNG, got 3 channels/)
   })
 

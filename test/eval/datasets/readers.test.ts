@@ -7,7 +7,21 @@ import {after, before, describe, it} from 'node:test'
 import type {DepthDataset, EvalDataset, SegmentDataset} from '../../../src/eval/datasets/dataset.js'
 import {openDataset, type DatasetOptions} from '../../../src/eval/datasets/index.js'
 import {DptError, ExitCode} from '../../../src/pipeline/errors.js'
-import {H, W, depthValues, labelValues, makeAde20k, makeDiode, makeEth3d, makeFolder, makeKittiEigen, makeKittiSelection, makeNyu, makeSintel, makeTum} from './synthetic.js'
+import {
+  H,
+  W,
+  depthValues,
+  labelValues,
+  makeAde20k,
+  makeDiode,
+  makeEth3d,
+  makeFolder,
+  makeKittiEigen,
+  makeKittiSelection,
+  makeNyu,
+  makeSintel,
+  makeTum,
+} from './synthetic.js'
 
 let root = ''
 const dir = (name: string): string => join(root, name)
@@ -15,7 +29,7 @@ const open = (options: Omit<DatasetOptions, 'cwd'>): Promise<EvalDataset> => ope
 const depthOf = async (name: DatasetOptions['name'], data: string, extra: Partial<DatasetOptions> = {}): Promise<DepthDataset> => {
   const ds = await open({name, data, ...extra})
   assert.equal(ds.task, 'depth')
-  return ds as DepthDataset
+  return ds
 }
 const size = {width: W, height: H}
 
@@ -37,7 +51,9 @@ before(async () => {
     makeFolder(dir('folder-labels'), 'labels'),
   ])
 })
-after(() => rmSync(root, {recursive: true, force: true}))
+after(() => {
+  rmSync(root, {recursive: true, force: true})
+})
 
 /** The synthetic depth, as 16-bit integers ÷ scale, with pixel 0 stored as 0. */
 function expectedFromPng(seed: number, scale: number): Float32Array {
@@ -51,15 +67,24 @@ describe('dataset readers', () => {
     const ds = (await open({name: 'ade20k', data: 'ade'})) as SegmentDataset
     assert.equal(ds.task, 'segment')
     assert.equal(ds.split, 'validation')
-    assert.deepEqual(ds.samples.map((s) => s.id), ['ADE_val_00000001.jpg', 'ADE_val_00000002.jpg', 'ADE_val_00000003.jpg'])
-    assert.deepEqual(ds.samples.map((s) => s.gt === null), [false, false, true])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['ADE_val_00000001.jpg', 'ADE_val_00000002.jpg', 'ADE_val_00000003.jpg'],
+    )
+    assert.deepEqual(
+      ds.samples.map((s) => s.gt === null),
+      [false, false, true],
+    )
     assert.match(ds.samples[2]!.missing!, /annotations\/validation\/ADE_val_00000003\.png/)
     assert.equal(ds.classNames.length, 150)
     assert.equal(ds.classNames[0], 'wall')
     const gt = await ds.readGt(ds.samples[1]!, size)
     assert.deepEqual([...gt.labels], [...labelValues(2)])
     const training = await open({name: 'ade20k', data: 'ade/ADEChallengeData2016', split: 'training'})
-    assert.deepEqual(training.samples.map((s) => s.id), ['ADE_train_00000001.jpg'])
+    assert.deepEqual(
+      training.samples.map((s) => s.id),
+      ['ADE_train_00000001.jpg'],
+    )
   })
 
   it('ade20k: class names from objectInfo150.txt when present', async () => {
@@ -76,7 +101,10 @@ describe('dataset readers', () => {
 
   it('nyu: rgb_N ↔ sync_depth_N in mm, metres after ÷1000, 0 kept invalid', async () => {
     const ds = await depthOf('nyu', 'nyu')
-    assert.deepEqual(ds.samples.map((s) => s.id), ['kitchen_0004/rgb_00001.jpg', 'kitchen_0004/rgb_00002.jpg', 'office_0005/rgb_00009.jpg'])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['kitchen_0004/rgb_00001.jpg', 'kitchen_0004/rgb_00002.jpg', 'office_0005/rgb_00009.jpg'],
+    )
     assert.equal(ds.samples.filter((s) => s.gt === null).length, 1)
     const gt = await ds.readGt(ds.samples[1]!, size)
     assert.deepEqual([...gt.depth], [...expectedFromPng(1, 1000)])
@@ -87,7 +115,10 @@ describe('dataset readers', () => {
     assert.equal(ds.split, 'eigen')
     assert.equal(ds.samples.length, 3)
     const missing = ds.samples.filter((s) => s.gt === null)
-    assert.deepEqual(missing.map((s) => s.id), ['2011_09_26_drive_0002_sync/image_02/data/0000000075.png'])
+    assert.deepEqual(
+      missing.map((s) => s.id),
+      ['2011_09_26_drive_0002_sync/image_02/data/0000000075.png'],
+    )
     assert.match(missing[0]!.missing!, /no ground truth/)
     assert.ok(ds.samples.every((s) => s.image.includes(join('kitti', '2011_09_26', '2011_09_26_drive_0002_sync'))))
     const first = ds.samples.find((s) => s.id.endsWith('0000000069.png'))!
@@ -109,13 +140,22 @@ describe('dataset readers', () => {
     assert.deepEqual([...gt.depth], [...depthValues(1)])
     assert.equal(gt.valid![0], 0)
     assert.equal(gt.valid![W - 1], 1)
-    assert.equal(gt.valid!.reduce((s, v) => s + v, 0), (W * H) / 2)
-    assert.deepEqual((await depthOf('diode', 'diode', {split: 'indoors'})).samples.map((s) => s.id.split('/')[0]), ['indoors'])
+    assert.equal(
+      gt.valid!.reduce((s, v) => s + v, 0),
+      (W * H) / 2,
+    )
+    assert.deepEqual(
+      (await depthOf('diode', 'diode', {split: 'indoors'})).samples.map((s) => s.id.split('/')[0]),
+      ['indoors'],
+    )
   })
 
   it('eth3d: raw float32 GT sized by its image, inf kept (invalid)', async () => {
     const ds = await depthOf('eth3d', 'eth3d')
-    assert.deepEqual(ds.samples.map((s) => s.id), ['courtyard/images/dslr_images/DSC_0286.JPG', 'courtyard/images/dslr_images/DSC_0287.JPG'])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['courtyard/images/dslr_images/DSC_0286.JPG', 'courtyard/images/dslr_images/DSC_0287.JPG'],
+    )
     const gt = await ds.readGt(ds.samples[0]!, size)
     assert.equal(gt.depth[5], Infinity)
     assert.equal(gt.depth[6], depthValues(0)[6])
@@ -124,7 +164,10 @@ describe('dataset readers', () => {
 
   it('sintel: final (default) and clean passes ↔ training/depth .dpt', async () => {
     const ds = await depthOf('sintel', 'sintel')
-    assert.deepEqual(ds.samples.map((s) => s.id), ['alley_1/frame_0001.png', 'alley_1/frame_0002.png'])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['alley_1/frame_0001.png', 'alley_1/frame_0002.png'],
+    )
     assert.ok(ds.samples[0]!.image.includes(join('training', 'final')))
     assert.deepEqual([...(await ds.readGt(ds.samples[1]!, size)).depth], [...depthValues(1)])
     const clean = await depthOf('sintel', 'sintel', {split: 'clean'})
@@ -133,15 +176,32 @@ describe('dataset readers', () => {
 
   it('tum: rgb.txt/depth.txt associated by nearest timestamp (< 0.02 s, each once), depth ÷ 5000', async () => {
     const ds = await depthOf('tum', 'tum')
-    assert.deepEqual(ds.samples.map((s) => s.id), ['rgbd_dataset_freiburg1_desk/rgb/1305031452.791720.png', 'rgbd_dataset_freiburg1_desk/rgb/1305031452.823674.png'])
-    assert.deepEqual(ds.samples.map((s) => s.gt![0]!.split('/').pop()), ['1305031452.797665.png', '1305031452.826183.png'])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['rgbd_dataset_freiburg1_desk/rgb/1305031452.791720.png', 'rgbd_dataset_freiburg1_desk/rgb/1305031452.823674.png'],
+    )
+    assert.deepEqual(
+      ds.samples.map((s) => s.gt![0]!.split('/').pop()),
+      ['1305031452.797665.png', '1305031452.826183.png'],
+    )
     assert.deepEqual([...(await ds.readGt(ds.samples[1]!, size)).depth], [...expectedFromPng(1, 5000)])
   })
 
   for (const format of ['png16', 'npy', 'pfm', 'dpt'] as const) {
     it(`folder: ${format} ground truth matched by relative path, missing one counted`, async () => {
-      const ds = await depthOf('folder', join(`folder-${format}`, 'images'), {gt: join(`folder-${format}`, 'gt'), gtFormat: format, gtScale: format === 'png16' ? 1000 : 1})
-      assert.deepEqual(ds.samples.map((s) => [s.id, s.gt === null]), [['a/x.jpg', false], ['a/y.jpg', false], ['b/z.jpg', true]])
+      const ds = await depthOf('folder', join(`folder-${format}`, 'images'), {
+        gt: join(`folder-${format}`, 'gt'),
+        gtFormat: format,
+        gtScale: format === 'png16' ? 1000 : 1,
+      })
+      assert.deepEqual(
+        ds.samples.map((s) => [s.id, s.gt === null]),
+        [
+          ['a/x.jpg', false],
+          ['a/y.jpg', false],
+          ['b/z.jpg', true],
+        ],
+      )
       const expected = format === 'png16' ? expectedFromPng(1, 1000) : depthValues(1)
       assert.deepEqual([...(await ds.readGt(ds.samples[1]!, size)).depth], [...expected])
     })
@@ -149,7 +209,10 @@ describe('dataset readers', () => {
 
   it('folder: a ground-truth folder inside the image folder is not listed as images', async () => {
     const ds = await depthOf('folder', 'folder-png16', {gt: 'folder-png16/gt', gtFormat: 'png16', gtScale: 1000})
-    assert.deepEqual(ds.samples.map((s) => s.id), ['images/a/x.jpg', 'images/a/y.jpg', 'images/b/z.jpg'])
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['images/a/x.jpg', 'images/a/y.jpg', 'images/b/z.jpg'],
+    )
   })
 
   it('folder: label PNGs make a segmentation dataset', async () => {

@@ -45,7 +45,11 @@ const modelOrigin = (model: string): PredictionOrigin => ({
   }),
 })
 
-async function score(options: Omit<DatasetOptions, 'cwd'>, origin: PredictionOrigin, tta: {scales: number[]; flip: boolean} = {scales: [1], flip: false}): Promise<EvalOutcome> {
+async function score(
+  options: Omit<DatasetOptions, 'cwd'>,
+  origin: PredictionOrigin,
+  tta: {scales: number[]; flip: boolean} = {scales: [1], flip: false},
+): Promise<EvalOutcome> {
   const name = options.name
   const dataset = await openDataset({...options, cwd: root})
   return evaluate({
@@ -79,7 +83,9 @@ before(async () => {
     makeFolder(join(root, 'folder'), 'npy'),
   ])
 })
-after(() => rmSync(root, {recursive: true, force: true}))
+after(() => {
+  rmSync(root, {recursive: true, force: true})
+})
 
 describe('depth layouts scored with the fixture model', () => {
   const cases: [string, Omit<DatasetOptions, 'cwd'>, number, number][] = [
@@ -120,17 +126,32 @@ describe('depth layouts scored with the fixture model', () => {
 
   it('DIODE masks out half of the outdoor frame', async () => {
     const outcome = await score({name: 'diode', data: 'diode'}, modelOrigin(DEPTH_MODEL))
-    const pixels = Object.fromEntries(outcome.scorer.records.map((r) => [r.id.split('/')[0], r.pixels]))
+    const pixels = Object.fromEntries(outcome.scorer.records.map((r) => [r.id.split('/')[0] ?? '', r.pixels]))
     assert.equal(pixels.indoors, 40 * 30)
     assert.equal(pixels.outdoor, (40 * 30) / 2)
   })
 
   it('the model run equals scoring its own PFM outputs in predictions mode', async () => {
     const out = join(root, 'nyu-pred')
-    const r = await runCli(['depth', join(root, 'nyu', 'official_splits', 'test'), '-o', out, '--model', DEPTH_MODEL, '--card', smallCard(DEPTH_MODEL), '--format', 'pfm', '--json'])
+    const r = await runCli([
+      'depth',
+      join(root, 'nyu', 'official_splits', 'test'),
+      '-o',
+      out,
+      '--model',
+      DEPTH_MODEL,
+      '--card',
+      smallCard(DEPTH_MODEL),
+      '--format',
+      'pfm',
+      '--json',
+    ])
     assert.equal(r.code, 0, r.stderr)
     const fromModel = await score({name: 'nyu', data: 'nyu'}, modelOrigin(DEPTH_MODEL))
-    const fromFiles = await score({name: 'nyu', data: 'nyu'}, {kind: 'predictions', source: {dir: out, dirAbs: out, kind: 'disparity', png16Scale: 1, labelOffset: 1}})
+    const fromFiles = await score(
+      {name: 'nyu', data: 'nyu'},
+      {kind: 'predictions', source: {dir: out, dirAbs: out, kind: 'disparity', png16Scale: 1, labelOffset: 1}},
+    )
     const strip = (o: EvalOutcome) => [...o.scorer.records].sort((a, b) => (a.id < b.id ? -1 : 1))
     assert.deepEqual(strip(fromFiles), strip(fromModel))
   })
@@ -142,8 +163,14 @@ describe('ade20k scored with the fixture model', () => {
     assert.deepEqual(statuses(outcome), ['ADE_val_00000001.jpg:scored', 'ADE_val_00000002.jpg:scored', 'ADE_val_00000003.jpg:missing-gt'])
     const counts = outcome.scorer.counts!
     // labelValues: ids (x/10 + seed) % 4 in 10-pixel bands → one band of id 0 per image is ignored.
-    assert.equal(counts.label.reduce((s, v) => s + v, 0), 2 * 30 * 30)
-    assert.equal(counts.predicted.reduce((s, v) => s + v, 0), 2 * 30 * 30)
+    assert.equal(
+      counts.label.reduce((s, v) => s + v, 0),
+      2 * 30 * 30,
+    )
+    assert.equal(
+      counts.predicted.reduce((s, v) => s + v, 0),
+      2 * 30 * 30,
+    )
     assert.deepEqual([...counts.label.slice(0, 4)], [600, 600, 600, 0])
     const records = outcome.scorer.records as SegmentImageRecord[]
     assert.ok(records.filter((r) => r.status === 'scored').every((r) => r.pixels === 900 && r.pixAcc !== null))
@@ -154,16 +181,34 @@ describe('ade20k scored with the fixture model', () => {
     const tta = await score({name: 'ade20k', data: 'ade'}, modelOrigin(SEGMENT_MODEL), {scales: [0.5, 1], flip: true})
     assert.deepEqual(statuses(tta), statuses(single))
     assert.equal(tta.scorer.protocol.task === 'segment' && tta.scorer.protocol.flip, true)
-    assert.equal(tta.scorer.counts!.predicted.reduce((s, v) => s + v, 0), 2 * 30 * 30)
+    assert.equal(
+      tta.scorer.counts!.predicted.reduce((s, v) => s + v, 0),
+      2 * 30 * 30,
+    )
     assert.deepEqual([...tta.scorer.counts!.label], [...single.scorer.counts!.label])
   })
 
   it('the model run equals scoring its own label PNGs (ids 1..150) in predictions mode', async () => {
     const out = join(root, 'ade-pred')
-    const r = await runCli(['segment', join(root, 'ade', 'ADEChallengeData2016', 'images', 'validation'), '-o', out, '--model', SEGMENT_MODEL, '--card', smallCard(SEGMENT_MODEL), '--format', 'labels', '--json'])
+    const r = await runCli([
+      'segment',
+      join(root, 'ade', 'ADEChallengeData2016', 'images', 'validation'),
+      '-o',
+      out,
+      '--model',
+      SEGMENT_MODEL,
+      '--card',
+      smallCard(SEGMENT_MODEL),
+      '--format',
+      'labels',
+      '--json',
+    ])
     assert.equal(r.code, 0, r.stderr)
     const fromModel = await score({name: 'ade20k', data: 'ade'}, modelOrigin(SEGMENT_MODEL))
-    const fromFiles = await score({name: 'ade20k', data: 'ade'}, {kind: 'predictions', source: {dir: out, dirAbs: out, kind: 'disparity', png16Scale: 1, labelOffset: 1}})
+    const fromFiles = await score(
+      {name: 'ade20k', data: 'ade'},
+      {kind: 'predictions', source: {dir: out, dirAbs: out, kind: 'disparity', png16Scale: 1, labelOffset: 1}},
+    )
     assert.deepEqual(fromFiles.scorer.counts!.toJSON(), fromModel.scorer.counts!.toJSON())
     assert.deepEqual(statuses(fromFiles), statuses(fromModel))
   })

@@ -39,7 +39,10 @@ export function depthValues(seed: number, width = W, height = H): Float32Array {
 }
 
 export async function writePng16(path: string, values: Uint16Array, width = W, height = H): Promise<void> {
-  await sharp(values, {raw: {width, height, channels: 1, premultiplied: false}}).toColourspace('grey16').png().toFile(ensure(path))
+  await sharp(values, {raw: {width, height, channels: 1, premultiplied: false}})
+    .toColourspace('grey16')
+    .png()
+    .toFile(ensure(path))
 }
 
 /** Depth × scale as a 16-bit PNG (rounded), with pixel 0 left at 0 (no depth). */
@@ -51,7 +54,10 @@ export async function writeDepthPng(path: string, depth: Float32Array, scale: nu
 }
 
 export async function writeLabels(path: string, labels: Uint8Array, width = W, height = H): Promise<void> {
-  await sharp(labels, {raw: {width, height, channels: 1}}).toColourspace('b-w').png().toFile(ensure(path))
+  await sharp(labels, {raw: {width, height, channels: 1}})
+    .toColourspace('b-w')
+    .png()
+    .toFile(ensure(path))
 }
 
 export function writeNpy(path: string, data: Float32Array, shape: number[]): void {

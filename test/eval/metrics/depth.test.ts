@@ -31,10 +31,18 @@ interface Golden {
   cases: Case[]
   generated: Case[]
   windows: {crop: DepthCrop; width: number; height: number; top: number; bottom: number; left: number; right: number}[]
-  aggregate: {width: number; height: number; kind: PredictionKind; protocol: DepthProtocol; images: {id: string; gt: (number | string)[]; pred: (number | string)[]}[]; scored: number; mean: DepthMetrics}
+  aggregate: {
+    width: number
+    height: number
+    kind: PredictionKind
+    protocol: DepthProtocol
+    images: {id: string; gt: (number | string)[]; pred: (number | string)[]}[]
+    scored: number
+    mean: DepthMetrics
+  }
 }
 
-const golden = loadGolden<Golden>('depth-metrics.json')
+const golden = loadGolden('depth-metrics.json') as Golden
 const {relative, absolute, silogAbsolute, float32Relative} = golden.tolerance
 const absFor = (name: string): number => (name.startsWith('silog') ? silogAbsolute : absolute)
 
@@ -56,7 +64,11 @@ function generated(height: number, width: number, kind: PredictionKind): {gt: Fl
 
 function check(c: Case, gt: Float32Array, pred: Float32Array): void {
   const valid = c.valid === undefined ? undefined : Uint8Array.from(c.valid)
-  const got = scoreDepthImage({width: c.width, height: c.height, data: pred, kind: c.kind}, {width: c.width, height: c.height, depth: gt, ...(valid ? {valid} : {})}, c.protocol)
+  const got = scoreDepthImage(
+    {width: c.width, height: c.height, data: pred, kind: c.kind},
+    {width: c.width, height: c.height, depth: gt, ...(valid ? {valid} : {})},
+    c.protocol,
+  )
   assert.equal(got.pixels, c.expected.pixels, `${c.name}: valid pixels`)
   if (c.expected.metrics === null) {
     assert.equal(got.metrics, null, `${c.name}: no valid pixel → no metrics`)
@@ -80,7 +92,9 @@ function check(c: Case, gt: Float32Array, pred: Float32Array): void {
 
 describe('depth metrics against tools/eval_reference.py', () => {
   for (const c of golden.cases) {
-    it(c.name, () => check(c, f32(c.gt!), f32(c.pred!)))
+    it(c.name, () => {
+      check(c, f32(c.gt!), f32(c.pred!))
+    })
   }
   for (const c of golden.generated) {
     it(`${c.name} (${c.width}×${c.height}, crops ${c.protocol.crops.join('+')})`, () => {
@@ -101,7 +115,11 @@ describe('depth metrics against tools/eval_reference.py', () => {
 
   it('singular alignment: a constant disparity gets s = t = 0, so every pixel sits at the cap', () => {
     const c = golden.cases.find((x) => x.name === 'singular-constant')!
-    const got = scoreDepthImage({width: c.width, height: c.height, data: f32(c.pred!), kind: 'disparity'}, {width: c.width, height: c.height, depth: f32(c.gt!)}, c.protocol)
+    const got = scoreDepthImage(
+      {width: c.width, height: c.height, data: f32(c.pred!), kind: 'disparity'},
+      {width: c.width, height: c.height, depth: f32(c.gt!)},
+      c.protocol,
+    )
     assert.equal(got.scale, 0)
     assert.equal(got.shift, 0)
   })
@@ -118,19 +136,31 @@ describe('crops', () => {
     assert.deepEqual(evaluationWindow([], 7, 5), {top: 0, bottom: 5, left: 0, right: 7})
   })
   it('refuses crops that do not fit the frame, with a remedy', () => {
-    assert.throws(() => cropWindow('eigen', 608, 448), (e: unknown) => e instanceof DptError && /640×480/.test(e.message) && e.remedy !== undefined)
-    assert.throws(() => cropWindow('kitti-bench', 1200, 352), (e: unknown) => e instanceof DptError && /1216×352/.test(e.message))
+    assert.throws(
+      () => cropWindow('eigen', 608, 448),
+      (e: unknown) => e instanceof DptError && /640×480/.test(e.message) && e.remedy !== undefined,
+    )
+    assert.throws(
+      () => cropWindow('kitti-bench', 1200, 352),
+      (e: unknown) => e instanceof DptError && /1216×352/.test(e.message),
+    )
   })
 })
 
 describe('scoreDepthImage edges', () => {
   const protocol: DepthProtocol = {task: 'depth', alignment: 'none', minDepth: 1e-3, maxDepth: 10, cap: null, crops: [], clip: true}
   it('refuses a prediction of another size', () => {
-    assert.throws(() => scoreDepthImage({width: 2, height: 2, data: new Float32Array(4), kind: 'depth'}, {width: 2, height: 1, depth: new Float32Array(2)}, protocol), DptError)
+    assert.throws(
+      () => scoreDepthImage({width: 2, height: 2, data: new Float32Array(4), kind: 'depth'}, {width: 2, height: 1, depth: new Float32Array(2)}, protocol),
+      DptError,
+    )
   })
   it('refuses affine-invariant disparity aligned in depth space', () => {
     const gt = {width: 1, height: 1, depth: Float32Array.of(1)}
-    assert.throws(() => scoreDepthImage({width: 1, height: 1, data: Float32Array.of(1), kind: 'disparity'}, gt, {...protocol, alignment: 'scale-shift-depth', cap: 10}), /depth space/)
+    assert.throws(
+      () => scoreDepthImage({width: 1, height: 1, data: Float32Array.of(1), kind: 'disparity'}, gt, {...protocol, alignment: 'scale-shift-depth', cap: 10}),
+      /depth space/,
+    )
   })
 })
 
@@ -138,7 +168,11 @@ describe('dataset mean', () => {
   it('averages per-image metrics over scored images, skipping the image without valid pixels', () => {
     const a = golden.aggregate
     const records: DepthImageRecord[] = a.images.map((im) => {
-      const s = scoreDepthImage({width: a.width, height: a.height, data: f32(im.pred), kind: a.kind}, {width: a.width, height: a.height, depth: f32(im.gt)}, a.protocol)
+      const s = scoreDepthImage(
+        {width: a.width, height: a.height, data: f32(im.pred), kind: a.kind},
+        {width: a.width, height: a.height, depth: f32(im.gt)},
+        a.protocol,
+      )
       return {id: im.id, status: s.metrics === null ? 'no-valid-pixels' : 'scored', pixels: s.pixels, metrics: s.metrics}
     })
     assert.equal(records.filter((r) => r.status === 'scored').length, a.scored)

@@ -23,10 +23,17 @@ interface Case {
     perClass: {iou: number | null; acc: number | null}[]
   }
 }
-const golden = loadGolden<{tolerance: {relative: number}; cases: Case[]}>('segment-metrics.json')
+const golden = loadGolden('segment-metrics.json') as {tolerance: {relative: number}; cases: Case[]}
 const rel = golden.tolerance.relative
 
-const protocolOf = (c: Case): SegmentProtocol => ({task: 'segment', numClasses: c.numClasses, ignoreIndex: c.ignoreIndex, reduceZeroLabel: c.reduceZeroLabel, scales: [1], flip: false})
+const protocolOf = (c: Case): SegmentProtocol => ({
+  task: 'segment',
+  numClasses: c.numClasses,
+  ignoreIndex: c.ignoreIndex,
+  reduceZeroLabel: c.reduceZeroLabel,
+  scales: [1],
+  flip: false,
+})
 
 function accumulate(c: Case, order: number[]): SegmentCounts {
   const total = new SegmentCounts(c.numClasses, c.ignoreIndex)
@@ -40,7 +47,10 @@ function accumulate(c: Case, order: number[]): SegmentCounts {
 describe('segmentation metrics against tools/eval_reference.py (mmseg and PyTorch-Encoding conventions)', () => {
   for (const c of golden.cases) {
     it(c.name, () => {
-      const counts = accumulate(c, c.images.map((_, i) => i))
+      const counts = accumulate(
+        c,
+        c.images.map((_, i) => i),
+      )
       assert.deepEqual([...counts.intersection], c.expected.intersection, 'intersection')
       assert.deepEqual([...counts.union()], c.expected.union, 'union')
       assert.deepEqual([...counts.predicted], c.expected.predicted, 'predicted')
@@ -70,7 +80,7 @@ describe('segmentation metrics against tools/eval_reference.py (mmseg and PyTorc
     const forward = accumulate(c, [0, 1, 2])
     const shardA = accumulate(c, [2])
     shardA.merge(accumulate(c, [1, 0]))
-    const roundTrip = SegmentCounts.fromJSON(JSON.parse(JSON.stringify(shardA.toJSON())))
+    const roundTrip = SegmentCounts.fromJSON(JSON.parse(JSON.stringify(shardA.toJSON())) as ReturnType<typeof shardA.toJSON>)
     assert.deepEqual(roundTrip.toJSON(), forward.toJSON())
   })
 
@@ -101,8 +111,23 @@ describe('labels and per-image scores', () => {
     assert.equal(none.mIoU, null)
   })
   it('rejects malformed counts JSON and mismatched merges', () => {
-    assert.throws(() => SegmentCounts.fromJSON({numClasses: 2, ignoreIndex: 255, intersection: [1], union: [1, 1], predicted: [1, 1], label: [1, 1], totalLabeled: 2, totalCorrect: 1}), /intersection/)
-    assert.throws(() => new SegmentCounts(2, 255).merge(new SegmentCounts(3, 255)), /merge/)
+    assert.throws(
+      () =>
+        SegmentCounts.fromJSON({
+          numClasses: 2,
+          ignoreIndex: 255,
+          intersection: [1],
+          union: [1, 1],
+          predicted: [1, 1],
+          label: [1, 1],
+          totalLabeled: 2,
+          totalCorrect: 1,
+        }),
+      /intersection/,
+    )
+    assert.throws(() => {
+      new SegmentCounts(2, 255).merge(new SegmentCounts(3, 255))
+    }, /merge/)
     const good = {numClasses: 2, ignoreIndex: 255, intersection: [1, 0], union: [2, 1], predicted: [2, 0], label: [1, 1], totalLabeled: 2, totalCorrect: 1}
     assert.deepEqual(SegmentCounts.fromJSON(good).toJSON(), good)
     assert.throws(() => SegmentCounts.fromJSON({...good, union: [2, 2]}), /inconsistent/)

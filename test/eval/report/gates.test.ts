@@ -36,7 +36,9 @@ describe('parseGate', () => {
     ['silog_bts>12', 'silogBts', '>', 12],
   ]
   for (const [source, metric, operator, threshold] of cases) {
-    it(source, () => assert.deepEqual(parseGate(source), {kind: 'fail-if', source, metric, operator, threshold}))
+    it(source, () => {
+      assert.deepEqual(parseGate(source), {kind: 'fail-if', source, metric, operator, threshold})
+    })
   }
   it('an unknown metric is a usage error naming the available metrics', () => {
     assert.throws(() => parseGate('mIoUx<3'), usageError(/unknown metric `mIoUx`.*Available: absRel, sqRel.*mIoU, mIoUAll, mAcc/))
@@ -71,7 +73,15 @@ describe('evaluateGates: --fail-if', () => {
     assert.equal(run('mIoU>47.5', 47.6).passed, false)
   })
   it('results are data: gate, value, threshold, pass/fail and a sentence', () => {
-    assert.deepEqual(run('mIoU<47.5', 40), {gate: 'mIoU<47.5', kind: 'fail-if', metric: 'mIoU', value: 40, threshold: 47.5, passed: false, message: 'mIoU = 40 < 47.5: gate failed'})
+    assert.deepEqual(run('mIoU<47.5', 40), {
+      gate: 'mIoU<47.5',
+      kind: 'fail-if',
+      metric: 'mIoU',
+      value: 40,
+      threshold: 47.5,
+      passed: false,
+      message: 'mIoU = 40 < 47.5: gate failed',
+    })
   })
   it('an undefined metric never passes', () => {
     const r = run('mIoU<47.5', null)
@@ -81,12 +91,18 @@ describe('evaluateGates: --fail-if', () => {
   it('all gates are reported, and the outcome fails if any fails', () => {
     const report = withMetrics(segment, {mIoU: 50, pixAcc: 70})
     const outcome = evaluateGates(report, [parseGate('mIoU<47.5'), parseGate('pixAcc<80')])
-    assert.deepEqual(outcome.results.map((r) => r.passed), [true, false])
+    assert.deepEqual(
+      outcome.results.map((r) => r.passed),
+      [true, false],
+    )
     assert.equal(outcome.passed, false)
     assert.equal(evaluateGates(report, []).passed, true)
   })
   it('a metric the report does not have is a usage error naming the available ones', () => {
-    assert.throws(() => evaluateGates(segment, [parseGate('absRel>0.1')]), usageError(/segment report has no metric absRel\. Available: pixAcc, mIoU, mIoUAll, mAcc/))
+    assert.throws(
+      () => evaluateGates(segment, [parseGate('absRel>0.1')]),
+      usageError(/segment report has no metric absRel\. Available: pixAcc, mIoU, mIoUAll, mAcc/),
+    )
   })
 })
 
@@ -99,7 +115,10 @@ describe('evaluateGates: --baseline and --max-regression', () => {
     const within = evaluateGates(withMetrics(depth, {absRel: 0.104, delta1: 0.891}), gates, old)
     assert.equal(within.passed, true)
     const worse = evaluateGates(withMetrics(depth, {absRel: 0.106, delta1: 0.889}), gates, old)
-    assert.deepEqual(worse.results.map((r) => r.passed), [false, false])
+    assert.deepEqual(
+      worse.results.map((r) => r.passed),
+      [false, false],
+    )
     assert.equal(worse.results[0]!.baseline, 0.1)
     assert.equal(worse.results[0]!.threshold, 0.1 + 0.005)
     assert.equal(worse.results[1]!.threshold, 0.9 - 0.01)

@@ -27,13 +27,21 @@ describe('merge of shard reports equals the single run', () => {
   const records = depthRecords(23)
   const single = buildReport({dataset: depthDataset, protocol: depthProtocol, model, records})
 
-  for (const [count, seed] of [[2, 1], [3, 2], [5, 3], [23, 4], [30, 5]] as const) {
+  for (const [count, seed] of [
+    [2, 1],
+    [3, 2],
+    [5, 3],
+    [23, 4],
+    [30, 5],
+  ] as const) {
     it(`depth: ${records.length} images in ${count} shards, processed and merged in shuffled orders`, () => {
       // Images land in shards in a shuffled order; each shard sees its own records in yet another order.
       const order = shuffle(records, seed)
       const shards: ImageRecord[][] = Array.from({length: count}, () => [])
       order.forEach((r, i) => shards[i % count]!.push(r))
-      const parts = shards.map((part, i) => onDisk(buildReport({dataset: depthDataset, protocol: depthProtocol, model, records: shuffle(part, seed + i), shard: {index: i + 1, count}})))
+      const parts = shards.map((part, i) =>
+        onDisk(buildReport({dataset: depthDataset, protocol: depthProtocol, model, records: shuffle(part, seed + i), shard: {index: i + 1, count}})),
+      )
       const merged = mergeReports(shuffle(parts, seed + 100))
       assert.deepEqual(merged, single)
       assert.equal(reportJson(merged), reportJson(single), 'byte-identical JSON')
@@ -51,7 +59,14 @@ describe('merge of shard reports equals the single run', () => {
     const images = segmentImages(17)
     const total = new SegmentCounts(segmentProtocol.numClasses, segmentProtocol.ignoreIndex)
     for (const im of images) total.merge(im.counts)
-    const single = buildReport({dataset: segmentDataset, protocol: segmentProtocol, model, records: images.map((i) => i.record), segmentCounts: total, classNames})
+    const single = buildReport({
+      dataset: segmentDataset,
+      protocol: segmentProtocol,
+      model,
+      records: images.map((i) => i.record),
+      segmentCounts: total,
+      classNames,
+    })
     for (const count of [2, 4, 17]) {
       // Round-robin partition; each shard accumulates its images in its own shuffled order.
       const partition = Array.from({length: count}, () => [] as typeof images)
@@ -59,7 +74,17 @@ describe('merge of shard reports equals the single run', () => {
       const exact = partition.map((mine, i) => {
         const counts = new SegmentCounts(segmentProtocol.numClasses, segmentProtocol.ignoreIndex)
         for (const im of shuffle(mine, i)) counts.merge(im.counts)
-        return onDisk(buildReport({dataset: segmentDataset, protocol: segmentProtocol, model, records: mine.map((m) => m.record), segmentCounts: counts, classNames, shard: {index: i + 1, count}}))
+        return onDisk(
+          buildReport({
+            dataset: segmentDataset,
+            protocol: segmentProtocol,
+            model,
+            records: mine.map((m) => m.record),
+            segmentCounts: counts,
+            classNames,
+            shard: {index: i + 1, count},
+          }),
+        )
       })
       const merged = mergeReports(shuffle(exact, count))
       assert.deepEqual(merged, single)
@@ -78,16 +103,42 @@ describe('merge of shard reports equals the single run', () => {
 describe('merge refuses what would not give the single run', () => {
   const records = depthRecords(6)
   const part = (index: number, count: number, extra: Partial<Parameters<typeof buildReport>[0]> = {}): EvalReport =>
-    buildReport({dataset: depthDataset, protocol: depthProtocol, model, records: records.filter((_, k) => k % count === index - 1), shard: {index, count}, ...extra})
+    buildReport({
+      dataset: depthDataset,
+      protocol: depthProtocol,
+      model,
+      records: records.filter((_, k) => k % count === index - 1),
+      shard: {index, count},
+      ...extra,
+    })
   const refuses = (parts: EvalReport[], pattern: RegExp): void => {
-    assert.throws(() => mergeReports(parts), (e: unknown) => e instanceof DptError && pattern.test(e.message) && e.remedy !== undefined)
+    assert.throws(
+      () => mergeReports(parts),
+      (e: unknown) => e instanceof DptError && pattern.test(e.message) && e.remedy !== undefined,
+    )
   }
-  it('a missing shard', () => refuses([part(1, 3), part(3, 3)], /Shards 2\/3 are missing/))
-  it('a shard twice', () => refuses([part(1, 2), part(1, 2), part(2, 2)], /given twice/))
-  it('different shard counts', () => refuses([part(1, 2), part(2, 3)], /shard count/))
-  it('another protocol', () => refuses([part(1, 2), part(2, 2, {protocol: {...depthProtocol, cap: 80}})], /protocol/))
-  it('another model', () => refuses([part(1, 2), part(2, 2, {model: {...model, name: 'other'}})], /model/))
-  it('a finished report', () => refuses([buildReport({dataset: depthDataset, protocol: depthProtocol, model, records})], /finished report/))
-  it('overlapping shards', () => refuses([part(1, 2), part(2, 2, {records})], /more than one shard/))
-  it('nothing', () => refuses([], /No report/))
+  it('a missing shard', () => {
+    refuses([part(1, 3), part(3, 3)], /Shards 2\/3 are missing/)
+  })
+  it('a shard twice', () => {
+    refuses([part(1, 2), part(1, 2), part(2, 2)], /given twice/)
+  })
+  it('different shard counts', () => {
+    refuses([part(1, 2), part(2, 3)], /shard count/)
+  })
+  it('another protocol', () => {
+    refuses([part(1, 2), part(2, 2, {protocol: {...depthProtocol, cap: 80}})], /protocol/)
+  })
+  it('another model', () => {
+    refuses([part(1, 2), part(2, 2, {model: {...model, name: 'other'}})], /model/)
+  })
+  it('a finished report', () => {
+    refuses([buildReport({dataset: depthDataset, protocol: depthProtocol, model, records})], /finished report/)
+  })
+  it('overlapping shards', () => {
+    refuses([part(1, 2), part(2, 2, {records})], /more than one shard/)
+  })
+  it('nothing', () => {
+    refuses([], /No report/)
+  })
 })

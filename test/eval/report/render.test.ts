@@ -29,13 +29,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++
-      else if (c === '"') quoted = false
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (c === '"') quoted = false
       else cell += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(cell), (cell = '')
-    else if (c === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++
-    else cell += c
+    else if (c === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+      i++
+    } else cell += c
   }
   return rows
 }
@@ -46,31 +55,37 @@ describe('report JSON and its schema', () => {
       assert.deepEqual(checkReportJson(JSON.parse(reportJson(report))), [])
       assert.deepEqual(parseReport(reportJson(report), 'r.json'), report)
     }
-    assert.equal(JSON.parse(reportJson(depth)).protocol.maxDepth, null)
+    assert.equal((JSON.parse(reportJson(depth)) as {protocol: {maxDepth: unknown}}).protocol.maxDepth, null)
   })
   it('counts add up and metrics are means over scored images only', () => {
     assert.deepEqual(depth.counts, {images: 8, scored: 5, noValidPixels: 1, missingGt: 1, failed: 1})
     const scored = depth.images.filter((r): r is DepthImageRecord => r.status === 'scored')
     const absRel = [...scored].sort((a, b) => (a.id < b.id ? -1 : 1)).reduce((s, r) => s + r.metrics!.absRel, 0) / 5
     assert.equal(depth.metrics.absRel, absRel)
-    assert.deepEqual(depth.images.map((r) => r.id), [...depth.images.map((r) => r.id)].sort())
+    assert.deepEqual(
+      depth.images.map((r) => r.id),
+      [...depth.images.map((r) => r.id)].sort(),
+    )
   })
   it('segmentation: NaN becomes null, per-class rows carry names', () => {
     assert.equal(seg.perClass?.length, 6)
-    assert.equal(seg.perClass?.[5]?.name, 'ceiling, "tall"')
-    const json = JSON.parse(reportJson(seg))
+    assert.equal(seg.perClass[5]?.name, 'ceiling, "tall"')
+    const json = JSON.parse(reportJson(seg)) as {metrics: Record<string, unknown>}
     assert.equal(typeof json.metrics.mIoU, 'number')
   })
   it('rejects other files with the reason and a remedy', () => {
     const bad = (text: string, pattern: RegExp): void => {
-      assert.throws(() => parseReport(text, 'x.json'), (e: unknown) => e instanceof DptError && pattern.test(e.message) && /eval-report\.schema|dpt eval/.test(e.remedy ?? ''))
+      assert.throws(
+        () => parseReport(text, 'x.json'),
+        (e: unknown) => e instanceof DptError && pattern.test(e.message) && /eval-report\.schema|dpt eval/.test(e.remedy ?? ''),
+      )
     }
     bad('{', /not JSON/)
     bad('{"schema":"dpt-eval-report","version":2}', /report version 2/)
-    const noCounts = JSON.parse(reportJson(depth))
+    const noCounts = JSON.parse(reportJson(depth)) as {counts?: unknown}
     delete noCounts.counts
     bad(JSON.stringify(noCounts), /must have required property 'counts'/)
-    const wrongAlignment = JSON.parse(reportJson(depth))
+    const wrongAlignment = JSON.parse(reportJson(depth)) as {protocol: {alignment: string}}
     wrongAlignment.protocol.alignment = 'median'
     bad(JSON.stringify(wrongAlignment), /protocol/)
   })
@@ -120,7 +135,25 @@ describe('Markdown summary', () => {
 describe('CSV rows', () => {
   it('depth: one row per image, full precision, quoted where needed', () => {
     const rows = parseCsv(renderCsv(depth))
-    assert.deepEqual(rows[0], ['id', 'status', 'pixels', 'absRel', 'sqRel', 'rmse', 'rmseLog', 'log10', 'silogBts', 'silogDa', 'delta1', 'delta2', 'delta3', 'deltaAbove125Pct', 'scale', 'shift', 'error'])
+    assert.deepEqual(rows[0], [
+      'id',
+      'status',
+      'pixels',
+      'absRel',
+      'sqRel',
+      'rmse',
+      'rmseLog',
+      'log10',
+      'silogBts',
+      'silogDa',
+      'delta1',
+      'delta2',
+      'delta3',
+      'deltaAbove125Pct',
+      'scale',
+      'shift',
+      'error',
+    ])
     assert.equal(rows.length, 1 + depth.images.length)
     const first = depth.images.find((r) => r.status === 'scored') as DepthImageRecord
     const row = rows.find((r) => r[0] === first.id)!

@@ -39,7 +39,16 @@ export function segmentImages(n: number, seed = 11): {record: SegmentImageRecord
     const label = Uint8Array.from({length: 40}, () => Math.floor(rnd() * 5))
     const pred = Uint8Array.from(label, (l) => (rnd() < 0.7 ? Math.max(0, l - 1) : Math.floor(rnd() * 6)))
     const s = scoreSegmentImage(pred, label, segmentProtocol)
-    out.push({record: {id: `img_${String(k).padStart(3, '0')}.jpg`, status: s.pixels === 0 ? 'no-valid-pixels' : 'scored', pixels: s.pixels, pixAcc: s.pixAcc, mIoU: s.mIoU}, counts: s.counts})
+    out.push({
+      record: {
+        id: `img_${String(k).padStart(3, '0')}.jpg`,
+        status: s.pixels === 0 ? 'no-valid-pixels' : 'scored',
+        pixels: s.pixels,
+        pixAcc: s.pixAcc,
+        mIoU: s.mIoU,
+      },
+      counts: s.counts,
+    })
   }
   return out
 }

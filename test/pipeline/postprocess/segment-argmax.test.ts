@@ -22,7 +22,6 @@ function mismatches(a: Uint8Array, b: Uint8Array): number {
   return n
 }
 
-
 /** C maps of bicubic-upsampled noise (what a DPT head produces), `factor` source pixels per noise sample. */
 function smoothLogits(rand: () => number, channels: number, width: number, height: number, factor: number, scale: number): Float32Array {
   const lw = Math.max(1, Math.round(width / factor))
@@ -64,7 +63,9 @@ function nearTieLogits(rand: () => number, width: number, height: number): {logi
     base.map((v) => nextFloat(nextFloat(v, 1), 1)),
   ]
   const logits = new Float32Array(maps.length * plane)
-  maps.forEach((m, c) => logits.set(m, c * plane))
+  maps.forEach((m, c) => {
+    logits.set(m, c * plane)
+  })
   return {logits, channels: maps.length}
 }
 
@@ -190,10 +191,17 @@ describe('argmaxUpsampled', () => {
     const rand = random(6)
     const one = smoothLogits(rand, 1, 9, 7, 2, 3)
     const logits = new Float32Array(3 * 63)
-    logits.set(one.map((v) => v - 1), 0)
+    logits.set(
+      one.map((v) => v - 1),
+      0,
+    )
     logits.set(one, 63)
     logits.set(one, 126)
-    for (const mode of MODES) assert.ok(argmaxUpsampled(logits, 3, 9, 7, 31, 22, mode).every((l) => l === 1), mode)
+    for (const mode of MODES)
+      assert.ok(
+        argmaxUpsampled(logits, 3, 9, 7, 31, 22, mode).every((l) => l === 1),
+        mode,
+      )
   })
 
   it('non-finite logits: a NaN wins (torch.argmax), infinities follow the float arithmetic', () => {

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {
-  BicubicRowStream,
-  bicubicPlan,
-  fmaf,
-  upsampleBicubic,
-  upsampleBilinearAlignCorners,
-} from '../../../src/pipeline/postprocess/upsample.js'
+import {BicubicRowStream, bicubicPlan, fmaf, upsampleBicubic, upsampleBilinearAlignCorners} from '../../../src/pipeline/postprocess/upsample.js'
 import {fixture, readNpy} from '../../helpers/fixtures.js'
 
 // F.interpolate goldens from tools/kernel_goldens.py (PyTorch 2.x x86-64 wheel, float32). The kernels
@@ -43,7 +37,9 @@ describe('upsampleBicubic (torch bicubic, align_corners=False)', () => {
     const {width, height, dstWidth, dstHeight} = maps[0]!
     const plane = width * height
     const stacked = new Float32Array(plane * 3)
-    maps.forEach((m, c) => stacked.set(m.src.subarray(0, plane), c * plane))
+    maps.forEach((m, c) => {
+      stacked.set(m.src.subarray(0, plane), c * plane)
+    })
     const plan = bicubicPlan(width, height, dstWidth, dstHeight)
     const streams = [0, 1, 2].map((c) => new BicubicRowStream(plan, stacked, c * plane))
     const row = new Float32Array(dstWidth)

@@ -5,16 +5,12 @@ import {tmpdir} from 'node:os'
 import {basename, dirname, join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {
-  outputExists,
-  pendingTempFiles,
-  removePendingTempFiles,
-  removePendingTempFilesSync,
-  writeFileAtomic,
-} from '../../../src/pipeline/write/atomic.js'
+import {outputExists, pendingTempFiles, removePendingTempFiles, removePendingTempFilesSync, writeFileAtomic} from '../../../src/pipeline/write/atomic.js'
 
 const root = mkdtempSync(join(tmpdir(), 'dpt-atomic-'))
-after(() => rmSync(root, {recursive: true, force: true}))
+after(() => {
+  rmSync(root, {recursive: true, force: true})
+})
 
 let count = 0
 const freshDir = (): string => {
@@ -25,12 +21,12 @@ const freshDir = (): string => {
 
 /** Polls until `write`'s temp file exists on disk; false when the write finished first. */
 async function tempFileSeen(write: Promise<void>): Promise<boolean> {
-  let done = false
+  const state = {done: false}
   void write.then(
-    () => (done = true),
-    () => (done = true),
+    () => (state.done = true),
+    () => (state.done = true),
   )
-  while (!done) {
+  while (!state.done) {
     const [temp] = pendingTempFiles()
     if (temp !== undefined && existsSync(temp)) return true
     await new Promise((resolve) => setImmediate(resolve))
@@ -118,7 +114,12 @@ describe('writeFileAtomic', () => {
 describe('removing pending temp files', () => {
   for (const [label, remove] of [
     ['removePendingTempFiles', removePendingTempFiles],
-    ['removePendingTempFilesSync', async () => removePendingTempFilesSync()],
+    [
+      'removePendingTempFilesSync',
+      async () => {
+        removePendingTempFilesSync()
+      },
+    ],
   ] as const) {
     it(`${label} deletes an in-flight temp file; that write then fails and its target never appears`, async () => {
       // Retry in the unlikely case a write completes before its temp file is seen.

@@ -17,7 +17,7 @@ function ihdr(png: Buffer): {width: number; height: number; bitDepth: number; co
 /** The chunks of a PNG, each with its CRC checked. */
 function chunks(png: Buffer): {type: string; data: Buffer}[] {
   const out = []
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at)
     const type = png.toString('latin1', at + 4, at + 8)
     const data = png.subarray(at + 8, at + 8 + length)
@@ -71,7 +71,10 @@ describe('encodePng16', () => {
 })
 describe('encodePng16: the file cv2.imwrite writes by default', () => {
   it('holds IHDR, one IDAT and IEND, with valid CRCs', async () => {
-    assert.deepEqual(chunks(await encodePng16(ramp16, W, H)).map((c) => c.type), ['IHDR', 'IDAT', 'IEND'])
+    assert.deepEqual(
+      chunks(await encodePng16(ramp16, W, H)).map((c) => c.type),
+      ['IHDR', 'IDAT', 'IEND'],
+    )
   })
 
   it('filters every row with Sub, byte by byte modulo 256, big-endian', async () => {
@@ -83,7 +86,7 @@ describe('encodePng16: the file cv2.imwrite writes by default', () => {
 
   it('round-trips extreme and random values at an odd size', async () => {
     let seed = 7
-    const values = Uint16Array.from({length: 101 * 13}, (_, i) => (i % 5 === 0 ? [0, 65535][i % 2]! : ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16)))
+    const values = Uint16Array.from({length: 101 * 13}, (_, i) => (i % 5 === 0 ? [0, 65535][i % 2]! : (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16))
     assert.deepEqual(await decode16(await encodePng16(values, 101, 13)), values)
   })
 })
@@ -106,7 +109,10 @@ describe('png16Parts', () => {
     const parts = await png16Parts(rows, w, h)
     assert.ok(parts.length > 3, `${parts.length} parts`)
     const png = Buffer.concat(parts)
-    assert.deepEqual(chunks(png).map((c) => c.type), ['IHDR', 'IDAT', 'IEND'])
+    assert.deepEqual(
+      chunks(png).map((c) => c.type),
+      ['IHDR', 'IDAT', 'IEND'],
+    )
     assert.deepEqual(zlib.inflateSync(chunks(png)[1]!.data), Buffer.from(rows))
     assert.deepEqual(await decode16(png), values)
   })
