@@ -1,9 +1,8 @@
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import type {Shard} from './pipeline/discover.js'
-import {DptError} from './pipeline/errors.js'
 import type {RunSettings} from './pipeline/settings.js'
+import {parseShard} from './pipeline/shard.js'
 import type {GraphOptimizationLevel} from './pipeline/worker-protocol.js'
 import {locateModel, type Dtype} from './model/locate.js'
 
@@ -96,17 +95,6 @@ export function parseList(flag: string, value: string, allowed: readonly string[
   return [...new Set(items)].join(',')
 }
 
-/** Parses `i/n` with 1 ≤ i ≤ n. */
-export function parseShard(value: string): Shard {
-  const match = /^(\d+)\/(\d+)$/.exec(value)
-  const index = Number(match?.[1])
-  const count = Number(match?.[2])
-  if (match === null || count < 1 || index < 1 || index > count) {
-    throw new DptError(`Expected --shard to be i/n with 1 ≤ i ≤ n, got \`${value}\``, {remedy: 'For 4 machines use --shard 1/4 … --shard 4/4.'})
-  }
-  return {index, count}
-}
-
 /** Flags once --model has become a path (src/hub/resolve-model.ts: a registry id or default is pulled first). */
 export type ResolvedRunFlags = Omit<RunFlagValues, 'model'> & {model: string}
 
@@ -130,7 +118,7 @@ export function runSettings(inputs: readonly string[], flags: ResolvedRunFlags):
     maxPixels: flags['max-pixels'],
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
-    shard: flags.shard === undefined ? undefined : parseShard(flags.shard),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: false, env: process.env}),
     pipelineNice: flags['pipeline-nice'],
     // Spinning intra-op threads starve decoding and writing (12 DPT-Hybrid photos: 0.390 vs 0.408 images/s).
     ort: {graphOptimizationLevel: flags['graph-optimization'], memArena: flags['mem-arena'], memPattern: flags['mem-pattern'], spin: false},

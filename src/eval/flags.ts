@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core'
 import {runFlags} from '../flags.js'
-import type {Shard} from '../pipeline/discover.js'
-import {DptError} from '../pipeline/errors.js'
 import {DATASET_NAMES} from './datasets/index.js'
 import {DEPTH_FILE_FORMATS} from './gt/depth-file.js'
 import {DEPTH_ALIGNMENTS, DEPTH_CROPS, type DepthCrop} from './types.js'
@@ -147,30 +145,3 @@ export const evalFlags = {
  * JOB_COMPLETION_INDEX (0-based) or a Slurm array's SLURM_ARRAY_TASK_ID (minus SLURM_ARRAY_TASK_MIN, so any
  * --array range works).
  */
-export function parseEvalShard(value: string, env: NodeJS.ProcessEnv): Shard {
-  const match = /^(\d+|auto)\/(\d+)$/.exec(value)
-  const count = Number(match?.[2])
-  if (match === null || !(count >= 1)) {
-    throw new DptError(`Expected --shard to be i/n or auto/n, got \`${value}\``, {
-      remedy: 'For 4 machines use --shard 1/4 … --shard 4/4, or --shard auto/4 in an indexed job.',
-    })
-  }
-  let index: number
-  if (match[1] === 'auto') {
-    const k8s = env.JOB_COMPLETION_INDEX
-    const slurm = env.SLURM_ARRAY_TASK_ID
-    if (k8s !== undefined && k8s !== '') index = Number(k8s) + 1
-    else if (slurm !== undefined && slurm !== '') index = Number(slurm) - Number(env.SLURM_ARRAY_TASK_MIN ?? 0) + 1
-    else {
-      throw new DptError('--shard auto/n needs JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array), and neither is set', {
-        remedy: 'Run inside an Indexed Job / job array, or give the shard explicitly: --shard i/n.',
-      })
-    }
-  } else index = Number(match[1])
-  if (!Number.isInteger(index) || index < 1 || index > count) {
-    throw new DptError(`Shard index ${index} is outside 1..${count} (--shard ${value})`, {
-      remedy: `Run ${count} shards, or match --shard auto/n to the job's completions / array size.`,
-    })
-  }
-  return {index, count}
-}

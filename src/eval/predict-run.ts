@@ -1,7 +1,8 @@
 import pLimit from 'p-limit'
 import type {ModelCard} from '../model/card.js'
 import {display} from '../pipeline/existing-outputs.js'
-import type {InputFile, Shard} from '../pipeline/discover.js'
+import type {InputFile} from '../pipeline/discover.js'
+import {takeShard, type Shard} from '../pipeline/shard.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import {runImages, type RunEvents, type RunResult, type TaskPlan} from '../pipeline/run.js'
 import type {RunSettings} from '../pipeline/settings.js'
@@ -37,17 +38,12 @@ export interface EvalOutcome {
   readonly run?: RunResult
 }
 
-/** The samples of shard i/n: every n-th of the id-sorted list, as `dpt depth --shard` picks files. */
-export function shardSamples(samples: readonly EvalSample[], shard: Shard | undefined): EvalSample[] {
-  return shard === undefined ? [...samples] : samples.filter((_, i) => i % shard.count === shard.index - 1)
-}
-
 /**
  * Scores a dataset (or one shard of it): samples without ground truth are recorded as missing and never run;
  * the others are predicted (model or files) and scored one at a time.
  */
 export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}): Promise<EvalOutcome> {
-  const samples = shardSamples(settings.dataset.samples, settings.shard)
+  const samples = takeShard(settings.dataset.samples, settings.shard)
   const runnable = samples.filter((s) => s.gt !== null)
   const missing = samples.filter((s) => s.gt === null)
   if (runnable.length === 0) {

@@ -2,13 +2,12 @@ import type {GraphOptimizationLevel} from '../pipeline/worker-protocol.js'
 import {resolve} from 'node:path'
 import {runSettings} from '../flags.js'
 import type {Dtype} from '../model/locate.js'
-import type {Shard} from '../pipeline/discover.js'
+import {parseShard, type Shard} from '../pipeline/shard.js'
 import {DptError} from '../pipeline/errors.js'
 import type {DatasetName, DatasetOptions} from './datasets/index.js'
 import type {FolderGtFormat} from './datasets/folder.js'
 import type {PredictionOrigin} from './predict-run.js'
 import {resolveDepthProtocol, defaultSegmentProtocol, type DepthDataset as ProtocolDataset} from './protocol.js'
-import {parseEvalShard} from './flags.js'
 import {parseGate, parseMaxRegression} from './report/index.js'
 import type {DepthAlignment, DepthCrop, DepthProtocol, Gate, PredictionKind, SegmentProtocol} from './types.js'
 
@@ -170,7 +169,7 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
       ...(flags['gt-format'] === undefined ? {} : {gtFormat: flags['gt-format']}),
       ...(flags['gt-scale'] === undefined ? {} : {gtScale: flags['gt-scale']}),
     },
-    shard: flags.shard === undefined ? undefined : parseEvalShard(flags.shard, env),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: true, env}),
     origin,
     depthProtocol: (kind) => resolveDepthProtocol(depthDataset, kind, overrides),
     segmentProtocol: (numClasses) => ({...defaultSegmentProtocol(numClasses), ...segmentOverrides}),

@@ -2,6 +2,7 @@ import {stat} from 'node:fs/promises'
 import {basename, dirname, extname, isAbsolute, join, relative, resolve, sep} from 'node:path'
 import fg from 'fast-glob'
 import {DptError, ExitCode} from './errors.js'
+import {takeShard, type Shard} from './shard.js'
 
 /** One candidate input file, with the path its outputs take below the output directory (without extension). */
 export interface InputFile {
@@ -10,11 +11,6 @@ export interface InputFile {
   readonly relPath: string
   /** Output path stem below the output directory: relPath without its extension (see disambiguate). */
   readonly outStem: string
-}
-
-export interface Shard {
-  readonly index: number
-  readonly count: number
 }
 
 export interface DiscoverOptions {
@@ -98,8 +94,7 @@ export async function discover(patterns: readonly string[], cwd: string, options
   sorted.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0))
   const stems = disambiguate(sorted.map((f) => f.relPath))
   const all = sorted.map((f, i) => ({...f, outStem: stems[i] ?? f.relPath}))
-  const shard = options.shard
-  return shard === undefined ? all : all.filter((_, i) => i % shard.count === shard.index - 1)
+  return takeShard(all, options.shard)
 }
 
 export const joinOutput = (outDir: string, stem: string, suffix: string): string => join(outDir, ...stem.split('/')) + suffix

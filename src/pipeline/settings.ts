@@ -1,4 +1,4 @@
-import type {Shard} from './discover.js'
+import type {Shard} from './shard.js'
 import type {LocatedModel} from '../model/locate.js'
 import type {GraphOptimizationLevel} from './worker-protocol.js'
 

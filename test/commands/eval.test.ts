@@ -10,7 +10,8 @@ import {after, before, describe, it} from 'node:test'
 import type {EvalResult} from '../../src/commands/eval/index.js'
 import type {DepthImageRecord} from '../../src/eval/types.js'
 import {Parser} from '@oclif/core'
-import {evalFlags, parseEvalShard} from '../../src/eval/flags.js'
+import {evalFlags} from '../../src/eval/flags.js'
+import {parseShard} from '../../src/pipeline/shard.js'
 import {runEval, runMerge} from '../../src/eval/run-eval.js'
 import {evalSettings} from '../../src/eval/settings.js'
 import {DptError, ExitCode} from '../../src/pipeline/errors.js'
@@ -256,13 +257,13 @@ describe('dpt eval --shard and dpt eval merge', () => {
   })
 
   it('--shard values: i/n and auto/n validated, an index beyond the job size refused', () => {
-    assert.deepEqual(parseEvalShard('3/4', {}), {index: 3, count: 4})
-    assert.deepEqual(parseEvalShard('auto/4', {JOB_COMPLETION_INDEX: '3'}), {index: 4, count: 4})
-    assert.deepEqual(parseEvalShard('auto/4', {SLURM_ARRAY_TASK_ID: '1'}), {index: 2, count: 4})
-    assert.throws(() => parseEvalShard('auto/4', {JOB_COMPLETION_INDEX: '4'}), /Shard index 5 is outside 1\.\.4/)
-    assert.throws(() => parseEvalShard('5/4', {}), /outside 1\.\.4/)
-    assert.throws(() => parseEvalShard('0/4', {}), /outside 1\.\.4/)
-    assert.throws(() => parseEvalShard('1-4', {}), /Expected --shard to be i\/n or auto\/n/)
+    assert.deepEqual(parseShard('3/4', {auto: true, env: {}}), {index: 3, count: 4})
+    assert.deepEqual(parseShard('auto/4', {auto: true, env: {JOB_COMPLETION_INDEX: '3'}}), {index: 4, count: 4})
+    assert.deepEqual(parseShard('auto/4', {auto: true, env: {SLURM_ARRAY_TASK_ID: '1'}}), {index: 2, count: 4})
+    assert.throws(() => parseShard('auto/4', {auto: true, env: {JOB_COMPLETION_INDEX: '4'}}), /Shard index 5 is outside 1\.\.4/)
+    assert.throws(() => parseShard('5/4', {auto: true, env: {}}), /outside 1\.\.4/)
+    assert.throws(() => parseShard('0/4', {auto: true, env: {}}), /outside 1\.\.4/)
+    assert.throws(() => parseShard('1-4', {auto: true, env: {}}), /Expected --shard to be i\/n or auto\/n/)
   })
 
   it('merge refuses an incomplete set of shards', async () => {
