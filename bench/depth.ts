@@ -9,12 +9,12 @@ import {readdirSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
-import type {RunResult} from '../src/pipeline/run.js'
 import {percentile} from '../src/pipeline/stats.js'
 import {bareSessionRun} from './lib/bare.js'
 import {runDptDepth} from './lib/dpt-cli.js'
 import {ensureBenchModel} from './lib/models.js'
 import {ensurePhotos} from './lib/photos.js'
+import {type RunResult} from '../src/pipeline/images.js'
 
 const {values} = parseArgs({
   options: {

@@ -14,11 +14,11 @@ import {parseArgs} from 'node:util'
 import {scoreDepthImage} from '../src/eval/metrics/depth-image.js'
 import type {DepthProtocol} from '../src/eval/types.js'
 import {VARIANT_FILES, type Dtype} from '../src/model/locate.js'
-import type {RunResult} from '../src/pipeline/run.js'
 import {readNpy} from '../test/helpers/fixtures.js'
 import {runDptJson} from './lib/cli.js'
 import {ensureBenchModel} from './lib/models.js'
 import {ensurePhotos} from './lib/photos.js'
+import {type RunResult} from '../src/pipeline/images.js'
 
 const {values} = parseArgs({
   options: {

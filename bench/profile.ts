@@ -12,7 +12,7 @@ import {join} from 'node:path'
 import {parseArgs} from 'node:util'
 import * as ort from 'onnxruntime-node'
 import {VARIANT_FILES, type Dtype} from '../src/model/locate.js'
-import {sessionOptions} from '../src/pipeline/session-options.js'
+import {sessionOptions} from '../src/pipeline/infer/session-options.js'
 import {ensureBenchModel} from './lib/models.js'
 
 const {values} = parseArgs({

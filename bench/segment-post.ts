@@ -18,7 +18,7 @@ import {spawnSync} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
 import {argmaxUpsampled, naiveArgmaxUpsampled, type SegmentUpsampleMode} from '../src/pipeline/postprocess/segment-argmax.js'
-import {BicubicRowStream, bicubicPlan} from '../src/pipeline/postprocess/upsample.js'
+import {BicubicRowStream, bicubicPlan} from '../src/kernels/upsample-bicubic.js'
 import {resetPeakRss, rss, settle} from './lib/memory.js'
 import {random} from '../test/helpers/random.js'
 

@@ -17,11 +17,12 @@ import {locateModel} from '../src/model/locate.js'
 import {decodeImage} from '../src/pipeline/decode.js'
 import {argmaxUpsampled, naiveArgmaxUpsampled} from '../src/pipeline/postprocess/segment-argmax.js'
 import {prepareInput} from '../src/pipeline/preprocess/prepare.js'
-import {sessionOptions} from '../src/pipeline/session-options.js'
+import {sessionOptions} from '../src/pipeline/infer/session-options.js'
 import {percentile} from '../src/pipeline/stats.js'
 import {ensureBenchModel} from './lib/models.js'
 import {resetPeakRss, rss, settle} from './lib/memory.js'
 import {ensurePhotos} from './lib/photos.js'
+import {kernelBackend} from '../src/kernels/backend.js'
 
 const {values} = parseArgs({
   options: {arch: {type: 'string', default: 'dpt-hybrid-ade'}, runs: {type: 'string', default: '3'}, child: {type: 'string'}},
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     readdirSync(photos).find((f) => f.includes('1920x1080'))!,
   )
   const image = await decodeImage(photo, readFileSync(photo), 1e9)
-  const prepared = prepareInput(image, card.preprocess)
+  const prepared = prepareInput(image, card.preprocess, kernelBackend(process.env))
   const threads = availableParallelism()
   const session = await ort.InferenceSession.create(
     model.onnxPath,

@@ -3,7 +3,8 @@ import {handleRunError} from './command-errors.js'
 import {runSettings, type RunFlagValues} from './flags.js'
 import {resolveModelPath} from './hub/resolve-model.js'
 import type {Task} from './model/card.js'
-import {runImages, type RunResult, type TaskPlan} from './pipeline/run.js'
+import {runImages, type ImageTask, type RunResult} from './pipeline/images.js'
+import type {Size} from './pipeline/sample.js'
 import type {RunSettings} from './pipeline/settings.js'
 import {pullProgress} from './ui/download-progress.js'
 import {progressEvents} from './ui/progress.js'
@@ -31,7 +32,7 @@ export async function runImageCommand(
   task: Task,
   inputs: readonly string[],
   flags: RunFlagValues,
-  makePlan: (settings: RunSettings) => TaskPlan,
+  makeTask: (settings: RunSettings) => ImageTask<Size>,
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
   const log = (line: string): void => {
@@ -42,7 +43,7 @@ export async function runImageCommand(
   try {
     const model = await resolveModelFlag(flags, task, tty)
     const settings = runSettings(inputs, {...flags, model})
-    const result = await runImages(settings, makePlan(settings), ui)
+    const result = await runImages(settings, makeTask(settings), ui)
     ui.stop()
     if (!json) for (const line of summaryLines(result, flags.output)) log(line)
     process.exitCode = result.exitCode

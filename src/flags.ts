@@ -1,9 +1,10 @@
 import {availableParallelism} from 'node:os'
 import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
+import {kernelBackend} from './kernels/backend.js'
 import type {RunSettings} from './pipeline/settings.js'
 import {parseShard} from './pipeline/shard.js'
-import type {GraphOptimizationLevel} from './pipeline/worker-protocol.js'
+import type {GraphOptimizationLevel} from './pipeline/infer/protocol.js'
 import {locateModel, type Dtype} from './model/locate.js'
 
 /** Sharp refuses images over this many pixels before decoding them (decompression bombs). */
@@ -120,6 +121,7 @@ export function runSettings(inputs: readonly string[], flags: ResolvedRunFlags):
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: false, env: process.env}),
     pipelineNice: flags['pipeline-nice'],
+    kernels: kernelBackend(process.env),
     // Spinning intra-op threads starve decoding and writing (12 DPT-Hybrid photos: 0.390 vs 0.408 images/s).
     ort: {graphOptimizationLevel: flags['graph-optimization'], memArena: flags['mem-arena'], memPattern: flags['mem-pattern'], spin: false},
   }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Rebuilds src/pipeline/wasm/kernels.wasm.ts from kernels.c and deflate.c (clang with the wasm32 target and wasm-ld; on Debian:
+# Rebuilds src/kernels/wasm/kernels.wasm.ts from kernels.c and deflate.c (clang with the wasm32 target and wasm-ld; on Debian:
 # apt install clang-14 lld-14). The CLI and its tests use the committed output, so only editing kernels.c needs
-# this; test/pipeline/wasm-kernels.test.ts fails when the committed binary was built from other sources.
+# this; test/kernels/wasm-kernels.test.ts fails when the committed binary was built from other sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CLANG=${CLANG:-$(command -v clang-14 || command -v clang)}
-dir=src/pipeline/wasm
+dir=src/kernels/wasm
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$CLANG" --target=wasm32 -O3 -msimd128 -ffp-contract=off -nostdlib -ffreestanding -Wall -Wextra -Werror \

@@ -1,4 +1,4 @@
-"""Generate src/pipeline/write/colormap-luts.ts: 256-entry RGB lookup tables for uint8 depth images.
+"""Generate src/pipeline/render/colormap-luts.ts: 256-entry RGB lookup tables for uint8 depth images.
 
 Run with the tools venv (numpy, opencv-python-headless, matplotlib):
     tools/.venv/bin/python tools/colormap_luts.py
@@ -8,7 +8,7 @@ Conventions reproduced:
   (MiDaS v3.1 run.py / utils.write_depth colour output). OpenCV returns BGR; the tables store RGB.
 - spectral_r: Depth Anything V2 run.py, (matplotlib.colormaps['Spectral_r'](u8)[..., :3] * 255).astype(uint8),
   i.e. the float RGBA entry times 255, truncated.
-The script also prints a few entries that test/pipeline/write/colormap.test.ts checks.
+The script also prints a few entries that test/pipeline/render/colormap.test.ts checks.
 """
 
 from pathlib import Path
@@ -17,7 +17,7 @@ import cv2
 import matplotlib
 import numpy as np
 
-OUT = Path(__file__).resolve().parent.parent / "src" / "pipeline" / "write" / "colormap-luts.ts"
+OUT = Path(__file__).resolve().parent.parent / "src" / "pipeline" / "render" / "colormap-luts.ts"
 RAMP = np.arange(256, dtype=np.uint8).reshape(256, 1)
 
 

@@ -1,4 +1,4 @@
-"""Golden files for the numeric kernels (test/pipeline/preprocess/, test/pipeline/postprocess/upsample).
+"""Golden files for the numeric kernels (test/kernels/: cv2 and PIL resizes, PyTorch upsampling).
 
 Run with the tools venv (numpy, opencv-python-headless, torch, pillow):
     tools/.venv/bin/python tools/kernel_goldens.py

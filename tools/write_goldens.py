@@ -1,4 +1,4 @@
-"""Golden files for test/pipeline/write/ (depth scaling, PNG, PFM, NPY, colour maps).
+"""Golden files for the format and scaling tests (test/formats/, test/kernels/depth-scale.test.ts, test/pipeline/render/colormap.test.ts): depth scaling, PNG, PFM, NPY, colour maps.
 
 Run with the tools venv (numpy, opencv-python-headless, matplotlib):
     tools/.venv/bin/python tools/write_goldens.py

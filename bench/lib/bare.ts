@@ -3,8 +3,9 @@ import * as ort from 'onnxruntime-node'
 import {locateModel, type Dtype} from '../../src/model/locate.js'
 import {decodeImage} from '../../src/pipeline/decode.js'
 import {prepareInput} from '../../src/pipeline/preprocess/prepare.js'
-import {sessionOptions} from '../../src/pipeline/session-options.js'
-import type {WorkerInit} from '../../src/pipeline/worker-protocol.js'
+import {sessionOptions} from '../../src/pipeline/infer/session-options.js'
+import type {WorkerInit} from '../../src/pipeline/infer/protocol.js'
+import {kernelBackend} from '../../src/kernels/backend.js'
 
 /**
  * session.run alone, on the tensors the pipeline would feed, with the pipeline's session options and threads:
@@ -24,7 +25,7 @@ export async function bareSessionRun(
     const ms: number[] = []
     for (const file of files) {
       const image = await decodeImage(file, await readFile(file), 1e9)
-      const prepared = prepareInput(image, card.preprocess)
+      const prepared = prepareInput(image, card.preprocess, kernelBackend(process.env))
       const feeds = {[card.input.name]: new ort.Tensor('float32', prepared.tensor, prepared.dims)}
       const t0 = performance.now()
       const out = await session.run(feeds, [card.output.name])

@@ -1,8 +1,8 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {RunResult} from '../../src/pipeline/run.js'
 import {runDptJson} from './cli.js'
+import {type RunResult} from '../../src/pipeline/images.js'
 
 export interface DptRunOptions {
   readonly workers: string

@@ -1,9 +1,9 @@
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import sharp from 'sharp'
-import {discover} from '../pipeline/discover.js'
+import {discover} from '../pipeline/sources/discover.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
-import type {Size} from '../pipeline/run.js'
+import {type Size} from '../pipeline/sample.js'
 
 /** Parses `640x480,1920x1080` (W×H). */
 export function parseSizes(value: string): Size[] {

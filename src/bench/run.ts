@@ -2,13 +2,15 @@ import {cpus} from 'node:os'
 import * as ort from 'onnxruntime-node'
 import type {GateResult} from '../eval/types.js'
 import type {Task} from '../model/card.js'
-import {depthPlan} from '../pipeline/depth/processor.js'
-import {runImages, type RunEvents, type RunResult, type Size, type StageMs} from '../pipeline/run.js'
-import {segmentPlan} from '../pipeline/segment/processor.js'
+import {depthTask} from '../pipeline/tasks/depth.js'
+import {type RunEvents} from '../pipeline/run.js'
+import {segmentTask} from '../pipeline/tasks/segment.js'
 import type {RunSettings} from '../pipeline/settings.js'
 import type {Percentiles} from '../pipeline/stats.js'
 import {profileFlops} from './flops.js'
 import type {BenchInputs} from './inputs.js'
+import {runImages, type RunResult} from '../pipeline/images.js'
+import {type Size, type StageMs} from '../pipeline/sample.js'
 
 export interface BenchSettings {
   readonly run: RunSettings
@@ -77,11 +79,15 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
  */
 export async function runBench(settings: BenchSettings, events: RunEvents = {}): Promise<BenchResult> {
   const {run} = settings
-  const plan =
+  // The real file sinks, into the scratch folder: writing is part of what a run costs.
+  const result =
     settings.task === 'depth'
-      ? depthPlan({outDir: run.outDir, formats: ['png16'], colormap: 'inferno', normalize: 'image', metricScale: undefined})
-      : segmentPlan({outDir: run.outDir, formats: ['labels'], labelOffset: 1, alpha: 0.5})
-  const result = await runImages(run, plan, events)
+      ? await runImages(
+          run,
+          depthTask({outDir: run.outDir, formats: ['png16'], colormap: 'inferno', normalize: 'image', metricScale: undefined, kernels: run.kernels}),
+          events,
+        )
+      : await runImages(run, segmentTask({outDir: run.outDir, formats: ['labels'], labelOffset: 1, alpha: 0.5}), events)
   const records = result.images
   const bySize = new Map<string, {size: Size; images: number}>()
   for (const record of records) {

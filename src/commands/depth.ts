@@ -1,10 +1,10 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
-import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/depth/outputs.js'
-import {depthPlan} from '../pipeline/depth/processor.js'
-import type {RunResult} from '../pipeline/run.js'
-import {COLORMAPS} from '../pipeline/write/colormap.js'
+import {COLORMAPS} from '../pipeline/render/colormap.js'
+import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
+import type {RunResult} from '../pipeline/images.js'
+import {depthTask} from '../pipeline/tasks/depth.js'
 
 export type DepthResult = RunResult
 
@@ -36,12 +36,13 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
     return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
-      depthPlan({
+      depthTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],
         colormap: flags.colormap,
         normalize: flags.normalize,
         metricScale: flags['metric-scale'],
+        kernels: settings.kernels,
       }),
     )
   }

@@ -1,9 +1,9 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
+import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
-import type {RunResult} from '../pipeline/run.js'
-import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/segment/outputs.js'
-import {segmentPlan} from '../pipeline/segment/processor.js'
+import {type RunResult} from '../pipeline/images.js'
+import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-files.js'
 
 export type SegmentResult = RunResult
 
@@ -41,7 +41,7 @@ ${EXIT_CODES_HELP}`
   async run(): Promise<SegmentResult> {
     const {argv, flags} = await this.parse(Segment)
     return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) =>
-      segmentPlan({
+      segmentTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as SegmentFormat[],
         labelOffset: flags['label-offset'] === '0' ? 0 : 1,

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {runFlags} from '../flags.js'
 import {DATASET_NAMES} from './datasets/index.js'
-import {DEPTH_FILE_FORMATS} from './gt/depth-file.js'
+import {DEPTH_FILE_FORMATS} from '../formats/depth-file.js'
 import {DEPTH_ALIGNMENTS, DEPTH_CROPS, type DepthCrop} from './types.js'
 
 const number = (flag: string, check: (v: number) => boolean, expected: string) =>

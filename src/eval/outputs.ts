@@ -1,7 +1,7 @@
 import {appendFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
 import {DptError, ExitCode, messageOf} from '../pipeline/errors.js'
-import {writeFileAtomic} from '../pipeline/write/atomic.js'
+import {writeFileAtomic} from '../pipeline/sinks/atomic.js'
 import type {ReportTargets} from './settings.js'
 
 /** The renderings of one report that may be written. */

@@ -1,8 +1,12 @@
 import {join} from 'node:path'
-import {readDepthFile, type DepthFileFormat} from './gt/depth-file.js'
-import {readLabelPng} from './gt/png.js'
+import {readDepthFile, type DepthFileFormat} from '../formats/depth-file.js'
+import {readLabelPng} from '../formats/png.js'
+import {DptError, messageOf} from '../pipeline/errors.js'
+import type {PredictionSample} from '../pipeline/sample.js'
+import type {EvalSample} from './datasets/dataset.js'
 import {isFile, stem} from './datasets/layout.js'
-import type {DepthPrediction, PredictionKind} from './types.js'
+import type {EvalRunSample, Scorable} from './predict-score.js'
+import type {DepthPrediction, DepthProtocol, PredictionKind, SegmentProtocol} from './types.js'
 
 /** Saved predictions, matched to dataset images by relative path (the image's id with the extension replaced). */
 export interface PredictionSource {
@@ -50,4 +54,48 @@ export async function loadLabelPrediction(source: PredictionSource, id: string):
   const classes = new Int32Array(png.values.length)
   for (let i = 0; i < classes.length; i++) classes[i] = png.values[i]! - source.labelOffset
   return {width: png.width, height: png.height, classes}
+}
+
+/** A dataset image whose prediction is loaded from the saved files. */
+export type SavedPredictionSample = PredictionSample<Scorable> & EvalRunSample
+
+/**
+ * Saved predictions as a source of the scheduler (predictions mode of dpt eval): one sample per dataset image, its
+ * prediction loaded instead of inferred. A missing or unreadable file fails that image; a normalised 16-bit PNG of
+ * disparity without a scale-and-shift alignment stops the run (every other image would be meaningless too).
+ */
+export function savedPredictionSamples(
+  source: PredictionSource,
+  samples: readonly EvalSample[],
+  protocol: DepthProtocol | SegmentProtocol,
+): SavedPredictionSample[] {
+  const load = async (sample: EvalSample): Promise<Scorable> => {
+    if (protocol.task === 'depth') {
+      const loaded = await loadDepthPrediction(source, sample.id).catch((e: unknown) => {
+        throw new Error(`prediction: ${messageOf(e)}`)
+      })
+      if (loaded === undefined) throw new Error(`no prediction at ${expectedPrediction(source, sample.id)}`)
+      if (loaded.format === 'png16' && source.kind === 'disparity' && !protocol.alignment.startsWith('scale-shift')) {
+        throw new DptError(`${sample.id}: 16-bit PNG predictions are min-max normalised disparity; they only make sense with a scale-and-shift alignment`, {
+          remedy: 'Use --alignment scale-shift-disparity, or save raw predictions with dpt depth --format pfm or npy.',
+          abortsRun: true,
+        })
+      }
+      const {width, height, data} = loaded.prediction
+      return {width, height, values: data}
+    }
+    const loaded = await loadLabelPrediction(source, sample.id).catch((e: unknown) => {
+      throw new Error(`prediction: ${messageOf(e)}`)
+    })
+    if (loaded === undefined) throw new Error(`no prediction at ${expectedPrediction(source, sample.id).replace('{pfm,npy,png}', 'png')}`)
+    return loaded
+  }
+  return samples.map((sample) => ({
+    kind: 'prediction',
+    id: sample.id,
+    label: sample.id,
+    outStem: stem(sample.id),
+    evalSample: sample,
+    load: () => load(sample),
+  }))
 }

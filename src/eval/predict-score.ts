@@ -1,4 +1,5 @@
-import {messageOf} from '../pipeline/errors.js'
+import type {Sample} from '../pipeline/sample.js'
+import type {Sink} from '../pipeline/sink.js'
 import type {EvalDataset, EvalSample, ImageSize} from './datasets/dataset.js'
 import {scoreDepthImage} from './metrics/depth-image.js'
 import {SegmentCounts} from './metrics/segment-counts.js'
@@ -8,7 +9,8 @@ import type {DepthImageRecord, DepthPrediction, DepthProtocol, ImageRecord, Imag
 /**
  * Scores images one at a time against their ground truth and keeps only what the report needs: one small
  * record per image and, for segmentation, the dataset-wide counts. Predictions and GT are dropped after each
- * image, so memory does not grow with the dataset.
+ * image, so memory does not grow with the dataset. A scoring error is thrown (the scheduler fails that sample);
+ * dpt eval then records every failure once, by sample, with {@link Scorer.failed}.
  */
 export class Scorer {
   readonly records: ImageRecord[] = []
@@ -29,56 +31,66 @@ export class Scorer {
     return this.push(sample, 'failed', reason)
   }
 
-  /** Depth: GT read, sizes checked, the protocol applied (scoreDepthImage). Errors become a failed record. */
+  /** Depth: GT read, sizes checked, the protocol applied (scoreDepthImage). */
   async depth(sample: EvalSample, prediction: DepthPrediction, image: ImageSize): Promise<ImageStatus> {
     const protocol = this.protocol
     if (this.dataset.task !== 'depth' || protocol.task !== 'depth') throw new Error('depth scoring of a segmentation dataset')
-    try {
-      const gt = await this.dataset.readGt(sample, image)
-      const score = scoreDepthImage(prediction, gt, protocol)
-      const record: DepthImageRecord = {
-        id: sample.id,
-        status: score.metrics === null ? 'no-valid-pixels' : 'scored',
-        pixels: score.pixels,
-        metrics: score.metrics,
-        ...(score.scale === undefined ? {} : {scale: score.scale}),
-        ...(score.shift === undefined ? {} : {shift: score.shift}),
-      }
-      this.records.push(record)
-      return record.status
-    } catch (error) {
-      return this.failed(sample, messageOf(error))
+    const gt = await this.dataset.readGt(sample, image)
+    const score = scoreDepthImage(prediction, gt, protocol)
+    const record: DepthImageRecord = {
+      id: sample.id,
+      status: score.metrics === null ? 'no-valid-pixels' : 'scored',
+      pixels: score.pixels,
+      metrics: score.metrics,
+      ...(score.scale === undefined ? {} : {scale: score.scale}),
+      ...(score.shift === undefined ? {} : {shift: score.shift}),
     }
+    this.records.push(record)
+    return record.status
   }
 
   /** Segmentation: class indices 0..n−1 against the dataset's labels after the protocol's reduction. */
   async segment(sample: EvalSample, classes: Uint8Array | Int32Array, size: ImageSize): Promise<ImageStatus> {
     const protocol = this.protocol
     if (this.dataset.task !== 'segment' || protocol.task !== 'segment' || this.counts === undefined) throw new Error('segmentation scoring of a depth dataset')
-    try {
-      const gt = await this.dataset.readGt(sample, size)
-      if (gt.width !== size.width || gt.height !== size.height) {
-        throw new Error(`prediction is ${size.width}×${size.height} but the label map is ${gt.width}×${gt.height}`)
-      }
-      const score = scoreSegmentImage(classes, gt.labels, protocol)
-      this.counts.merge(score.counts)
-      const record: SegmentImageRecord = {
-        id: sample.id,
-        status: score.pixels === 0 ? 'no-valid-pixels' : 'scored',
-        pixels: score.pixels,
-        pixAcc: score.pixAcc,
-        mIoU: score.mIoU,
-      }
-      this.records.push(record)
-      return record.status
-    } catch (error) {
-      return this.failed(sample, messageOf(error))
+    const gt = await this.dataset.readGt(sample, size)
+    if (gt.width !== size.width || gt.height !== size.height) {
+      throw new Error(`prediction is ${size.width}×${size.height} but the label map is ${gt.width}×${gt.height}`)
     }
+    const score = scoreSegmentImage(classes, gt.labels, protocol)
+    this.counts.merge(score.counts)
+    const record: SegmentImageRecord = {
+      id: sample.id,
+      status: score.pixels === 0 ? 'no-valid-pixels' : 'scored',
+      pixels: score.pixels,
+      pixAcc: score.pixAcc,
+      mIoU: score.mIoU,
+    }
+    this.records.push(record)
+    return record.status
   }
 
   private push(sample: EvalSample, status: 'missing-gt' | 'failed', error: string): ImageStatus {
     if (this.protocol.task === 'depth') this.records.push({id: sample.id, status, pixels: 0, metrics: null, error})
     else this.records.push({id: sample.id, status, pixels: 0, pixAcc: null, mIoU: null, error})
     return status
+  }
+}
+
+/** A sample of a dataset as the scheduler carries it. */
+export type EvalRunSample = Sample & {readonly evalSample: EvalSample}
+
+/** What the scorer sink takes: a depth map (model values) or a class map, at the image's size. */
+export type Scorable = ImageSize & ({readonly values: Float32Array} | {readonly classes: Uint8Array | Int32Array})
+
+/** dpt eval's sink: each prediction scored against its ground truth; depth values are `kind` (the card's, or --prediction-kind). */
+export function scoreSink<S extends EvalRunSample>(scorer: Scorer, kind: DepthPrediction['kind']): Sink<S, Scorable> {
+  return {
+    async consume({sample, size, prediction}) {
+      if ('values' in prediction) {
+        await scorer.depth(sample.evalSample, {width: prediction.width, height: prediction.height, data: prediction.values, kind}, size)
+      } else await scorer.segment(sample.evalSample, prediction.classes, size)
+      return []
+    },
   }
 }

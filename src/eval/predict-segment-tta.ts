@@ -1,10 +1,11 @@
+import type {KernelBackend} from '../kernels/backend.js'
 import type {ModelCard} from '../model/card.js'
 import type {DecodedImage} from '../pipeline/decode.js'
-import type {InferResult} from '../pipeline/pool.js'
-import {upsampleBicubic} from '../pipeline/postprocess/upsample.js'
-import {upsampleBilinear} from '../pipeline/postprocess/upsample-bilinear.js'
+import type {InferResult} from '../pipeline/infer/pool.js'
+import {upsampleBicubic} from '../kernels/upsample-bicubic.js'
+import {upsampleBilinear} from '../kernels/upsample-bilinear.js'
 import {prepareInput} from '../pipeline/preprocess/prepare.js'
-import type {Prepared} from '../pipeline/run.js'
+import {type Prepared} from '../pipeline/stages.js'
 
 /** One test-time view: the network input at `scale` × the card's size, mirrored or not. */
 export interface View {
@@ -24,11 +25,11 @@ export function views(scales: readonly number[], flip: boolean): View[] {
 }
 
 /** The network input of a view: the card's size rule and kernel at the scaled target size, then mirrored. */
-export function prepareView(image: DecodedImage, card: ModelCard, view: View): Prepared {
+export function prepareView(image: DecodedImage, card: ModelCard, view: View, backend: KernelBackend): Prepared {
   const pre = card.preprocess
   const scaled =
     view.scale === 1 ? pre : {...pre, height: Math.max(1, Math.round(pre.height * view.scale)), width: Math.max(1, Math.round(pre.width * view.scale))}
-  const prepared = prepareInput(image, scaled)
+  const prepared = prepareInput(image, scaled, backend)
   return view.flip ? {...prepared, tensor: mirror(prepared.tensor, prepared.dims)} : prepared
 }
 
@@ -57,6 +58,7 @@ export async function argmaxMultiScale(
   scales: readonly number[],
   flip: boolean,
   infer: (input: Prepared) => Promise<InferResult>,
+  backend: KernelBackend,
   first?: {view: View; result: InferResult},
 ): Promise<Uint8Array> {
   const {width: W, height: H} = image
@@ -68,7 +70,7 @@ export async function argmaxMultiScale(
     let h = 0
     for (const view of views([scale], flip)) {
       const reused = first !== undefined && first.view.scale === view.scale && first.view.flip === view.flip
-      const result = reused ? first.result : await infer(prepareView(image, card, view))
+      const result = reused ? first.result : await infer(prepareView(image, card, view, backend))
       const [, c, rh, rw] = result.dims
       if (result.dims.length !== 4 || c !== channels || rh === undefined || rw === undefined) {
         throw new Error(`unexpected logits shape [${result.dims.join(', ')}] for ${channels} classes`)

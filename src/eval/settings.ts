@@ -1,4 +1,4 @@
-import type {GraphOptimizationLevel} from '../pipeline/worker-protocol.js'
+import type {GraphOptimizationLevel} from '../pipeline/infer/protocol.js'
 import {resolve} from 'node:path'
 import {runSettings} from '../flags.js'
 import type {Dtype} from '../model/locate.js'

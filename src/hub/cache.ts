@@ -4,7 +4,7 @@ import {join, resolve} from 'node:path'
 import type {Task} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
-import {writeFileAtomic} from '../pipeline/write/atomic.js'
+import {writeFileAtomic} from '../pipeline/sinks/atomic.js'
 
 /**
  * The model cache: DPT_CACHE, else the platform's cache directory (XDG on Linux, ~/Library/Caches on macOS,

@@ -1,5 +1,5 @@
 import {DptError, ExitCode} from '../pipeline/errors.js'
-import type {TensorMeta} from '../pipeline/worker-protocol.js'
+import type {TensorMeta} from '../pipeline/infer/protocol.js'
 import type {ModelCard} from './card.js'
 import {cardFromHf} from './hf-config.js'
 import type {LocatedModel} from './locate.js'

@@ -13,9 +13,9 @@ export interface DecodedImage {
 /** What finishing an image needs of it when its pixels are not kept: size and kind. */
 export type ImageInfo = Omit<DecodedImage, 'pixels'> & {readonly pixels?: DecodedImage['pixels']}
 
-/** The image of a processor that keeps pixels (Processor.keepsPixels); a bug if they were dropped. */
+/** The image of a run whose sinks or postprocess said they need its pixels; a bug if they were dropped. */
 export function withPixels(image: ImageInfo): DecodedImage {
-  if (image.pixels === undefined) throw new Error('the decoded pixels were not kept for this processor')
+  if (image.pixels === undefined) throw new Error('the decoded pixels were not kept for this run')
   return {...image, pixels: image.pixels}
 }
 
@@ -58,7 +58,7 @@ const UNSUPPORTED = /unsupported image format|Input buffer contains unsupported/
  * alpha dropped without compositing, grey replicated to RGB. 16-bit images keep their 16 bits; see preprocess.
  * `maxPixels` guards against decompression bombs: sharp refuses larger images before decoding them.
  */
-export async function decodeImage(path: string, data: Buffer, maxPixels: number): Promise<DecodedImage> {
+export async function decodeImage(path: string, data: Uint8Array, maxPixels: number): Promise<DecodedImage> {
   const claimsImage = IMAGE_EXTENSIONS.has(extname(path).toLowerCase())
   if (data.length === 0) {
     if (claimsImage) throw new Error('empty file')

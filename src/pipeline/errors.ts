@@ -26,12 +26,18 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 export class DptError extends Error {
   readonly exitCode: ExitCode
   readonly remedy: string | undefined
+  /**
+   * Thrown while a sample is processed, it stops the whole run (the scheduler waits for the samples in flight,
+   * then rethrows it) instead of failing that sample only: the same cause would fail every sample after it.
+   */
+  readonly abortsRun: boolean
 
-  constructor(message: string, options: {exitCode?: ExitCode; remedy?: string; cause?: unknown} = {}) {
+  constructor(message: string, options: {exitCode?: ExitCode; remedy?: string; cause?: unknown; abortsRun?: boolean} = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
     this.name = 'DptError'
     this.exitCode = options.exitCode ?? ExitCode.usage
     this.remedy = options.remedy
+    this.abortsRun = options.abortsRun ?? false
   }
 }
 

@@ -1,6 +1,7 @@
+import type {KernelBackend} from '../kernels/backend.js'
 import type {Shard} from './shard.js'
 import type {LocatedModel} from '../model/locate.js'
-import type {GraphOptimizationLevel} from './worker-protocol.js'
+import type {GraphOptimizationLevel} from './infer/protocol.js'
 
 /** What to do with outputs that already exist. */
 export type ExistingPolicy = 'refuse' | 'skip' | 'overwrite'
@@ -23,6 +24,8 @@ export interface RunSettings {
   readonly shard: Shard | undefined
   /** Nice value of the pipeline threads relative to inference (0: same priority). */
   readonly pipelineNice: number
+  /** Which implementation runs the numeric kernels (DPT_WASM=0: the TypeScript reference), decided once here. */
+  readonly kernels: KernelBackend
   readonly ort: {
     readonly graphOptimizationLevel: GraphOptimizationLevel
     readonly memArena: boolean

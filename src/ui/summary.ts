@@ -1,4 +1,4 @@
-import type {RunResult} from '../pipeline/run.js'
+import {type RunResult} from '../pipeline/images.js'
 
 /** The human summary printed on stderr after a run. */
 export function summaryLines(result: RunResult, outDir: string): string[] {

@@ -9,13 +9,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {before, describe, it} from 'node:test'
 import sharp from 'sharp'
-import {decodeNpy} from '../../src/pipeline/write/npy.js'
-import {decodePfm} from '../../src/pipeline/write/pfm.js'
-import {applyColormap} from '../../src/pipeline/write/colormap.js'
-import {minMaxFinite, toUint16Reference, toUint8Reference} from '../../src/pipeline/write/depth-scale.js'
-import type {RunResult} from '../../src/pipeline/run.js'
+import {decodeNpyFloat32} from '../../src/formats/npy.js'
+import {decodePfm} from '../../src/formats/pfm.js'
+import {applyColormap} from '../../src/pipeline/render/colormap.js'
+import {minMaxFinite, toUint16Reference, toUint8Reference} from '../../src/kernels/depth-scale.js'
 import {runCli} from '../helpers/cli.js'
 import {fixture} from '../helpers/fixtures.js'
+import {type RunResult} from '../../src/pipeline/images.js'
 
 const MODEL = fixture('models', 'channel-mean')
 
@@ -104,7 +104,7 @@ describe('dpt depth (pipeline)', () => {
     assert.deepEqual(record?.originalSize, {width: 80, height: 60})
     assert.deepEqual(record.networkSize, {width: 88, height: 64}) // 64/60 is closer to 1 than 64/80; 85.3 → 88 (×8)
     for (const stem of ['a', 'sub/b']) {
-      const npy = decodeNpy(readFileSync(join(out, `${stem}.npy`)))
+      const npy = decodeNpyFloat32(readFileSync(join(out, `${stem}.npy`)))
       const pfm = decodePfm(readFileSync(join(out, `${stem}.pfm`)))
       assert.deepEqual(pfm.data, npy.data)
       const {min, max} = minMaxFinite(npy.data)
@@ -121,7 +121,7 @@ describe('dpt depth (pipeline)', () => {
     assert.equal(r.code, 0, r.stderr)
     const rgb = await pixels(join(root, 'imgs', 'const.jpg'), 'rgb')
     const expected = ((rgb[0]! + rgb[1]! + rgb[2]!) / 3 / 255 - 0.5) / 0.5
-    const depth = decodeNpy(readFileSync(join(out, 'const.npy'))).data
+    const depth = decodeNpyFloat32(readFileSync(join(out, 'const.npy'))).data
     for (const v of depth) assert.ok(Math.abs(v - expected) < 1e-6, `${v} vs ${expected}`)
   })
 
@@ -243,7 +243,7 @@ describe('dpt depth (pipeline)', () => {
       'global',
     ])
     assert.equal(r.code, 0, r.stderr)
-    const maps = ['a', 'sub/b'].map((s) => decodeNpy(readFileSync(join(out, `${s}.npy`))).data)
+    const maps = ['a', 'sub/b'].map((s) => decodeNpyFloat32(readFileSync(join(out, `${s}.npy`))).data)
     const min = Math.min(...maps.map((m) => minMaxFinite(m).min))
     const max = Math.max(...maps.map((m) => minMaxFinite(m).max))
     for (const [i, s] of ['a', 'sub/b'].entries()) {
@@ -273,7 +273,7 @@ describe('dpt depth (pipeline)', () => {
     const written = new Set(summary.images.flatMap((i) => i.outputs.map((o) => o.split('/').pop())))
     for (const f of files) {
       assert.ok(written.has(f), `${f} is not in the summary`)
-      if (f.endsWith('.npy')) assert.equal(decodeNpy(readFileSync(join(out, f))).data.length, 320 * 240)
+      if (f.endsWith('.npy')) assert.equal(decodeNpyFloat32(readFileSync(join(out, f))).data.length, 320 * 240)
       else assert.equal((await pixels(join(out, f), 'grey16')).length, 320 * 240)
     }
   })
@@ -300,7 +300,7 @@ describe('dpt depth (pipeline)', () => {
     const out = join(root, 'out-metric')
     const r = await runCli(['depth', join(root, 'imgs', 'a.png'), '-o', out, '--model', join(dir, 'm.onnx'), '--format', 'png16,npy'])
     assert.equal(r.code, 0, r.stderr)
-    const metres = decodeNpy(readFileSync(join(out, 'a.npy'))).data
+    const metres = decodeNpyFloat32(readFileSync(join(out, 'a.npy'))).data
     const stored = await pixels(join(out, 'a.png'), 'grey16')
     assert.ok(minMaxFinite(metres).max > 60, 'depths up to 100 m')
     assert.deepEqual(

@@ -11,8 +11,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import sharp from 'sharp'
-import {decodeNpy} from '../../src/pipeline/write/npy.js'
-import {decodePfm} from '../../src/pipeline/write/pfm.js'
+import {decodeNpyFloat32} from '../../src/formats/npy.js'
+import {decodePfm} from '../../src/formats/pfm.js'
 import {runCli} from '../helpers/cli.js'
 import {fixture, readNpy} from '../helpers/fixtures.js'
 
@@ -93,7 +93,7 @@ for (const [name, set] of Object.entries(manifest.sets)) {
           return
         }
         const golden = readNpy(fixture('goldens', name, entry.files.depth!)).data as Float32Array
-        const ours = decodeNpy(readFileSync(join(out, `${stem}.npy`))).data
+        const ours = decodeNpyFloat32(readFileSync(join(out, `${stem}.npy`))).data
         assert.equal(ours.length, golden.length)
         // A one-pixel image has no range: there the tolerance is 1e-4 absolute (these models' ranges are 2 to 6).
         const range = Math.max(entry.depthMax! - entry.depthMin!, 1)

@@ -16,12 +16,12 @@ import type {ModelsImportResult} from '../../src/commands/models/import.js'
 import type {ModelsInfoResult} from '../../src/commands/models/info.js'
 import type {ModelsListResult} from '../../src/commands/models/list.js'
 import type {ModelsPullResult} from '../../src/commands/models/pull.js'
-import type {RunResult} from '../../src/pipeline/run.js'
 import {formatBytes} from '../../src/ui/download-progress.js'
 import {runCli} from '../helpers/cli.js'
 import {fixture, repoRoot} from '../helpers/fixtures.js'
 import {hubEnv, tinyRepo, TINY_REPO, writeTestRegistry} from '../helpers/hub-fixture.js'
 import {startHubServer, type HubServer} from '../helpers/hub-server.js'
+import {type RunResult} from '../../src/pipeline/images.js'
 
 /** oclif wraps error text at the terminal width: compare it as one line. */
 const oneLine = (text: string): string => text.replace(/\n ›\s+/g, ' ').replace(/\s+/g, ' ')

@@ -8,10 +8,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {before, describe, it} from 'node:test'
 import sharp from 'sharp'
-import {ADE20K_CLASSES, ADE20K_PALETTE} from '../../src/pipeline/segment/ade20k.js'
-import type {RunResult} from '../../src/pipeline/run.js'
+import {ADE20K_CLASSES, ADE20K_PALETTE} from '../../src/pipeline/render/ade20k.js'
 import {runCli} from '../helpers/cli.js'
 import {fixture} from '../helpers/fixtures.js'
+import {type RunResult} from '../../src/pipeline/images.js'
 
 const MODEL = fixture('models', 'dpt-hybrid-ade-tiny')
 

@@ -4,10 +4,10 @@ import {describe, it} from 'node:test'
 import {argmaxMultiScale, mirror, prepareView, views} from '../../src/eval/predict-segment-tta.js'
 import type {ModelCard} from '../../src/model/card.js'
 import type {DecodedImage} from '../../src/pipeline/decode.js'
-import type {InferResult} from '../../src/pipeline/pool.js'
-import {upsampleBicubic} from '../../src/pipeline/postprocess/upsample.js'
-import type {Prepared} from '../../src/pipeline/run.js'
+import type {InferResult} from '../../src/pipeline/infer/pool.js'
+import {upsampleBicubic} from '../../src/kernels/upsample-bicubic.js'
 import {depthCard} from '../helpers/card.js'
+import {type Prepared} from '../../src/pipeline/stages.js'
 
 const C = 4
 const {semantics: _depthOnly, ...base} = depthCard
@@ -44,11 +44,11 @@ function expected(img: DecodedImage, scales: number[], flip: boolean): Uint8Arra
   const plane = img.width * img.height
   const sum = new Float64Array(C * plane)
   for (const scale of scales) {
-    const plain = fakeModel(prepareView(img, card, {scale, flip: false}))
+    const plain = fakeModel(prepareView(img, card, {scale, flip: false}, 'wasm'))
     const [, , h, w] = plain.dims as [number, number, number, number]
     const logits = Float32Array.from(plain.data)
     if (flip) {
-      const p = prepareView(img, card, {scale, flip: false})
+      const p = prepareView(img, card, {scale, flip: false}, 'wasm')
       const mirrored = fakeModel({...p, tensor: mirror(p.tensor, p.dims)})
       const back = mirror(mirrored.data, mirrored.dims)
       for (let i = 0; i < logits.length; i++) logits[i] = logits[i]! + back[i]!
@@ -84,9 +84,9 @@ describe('segmentation test-time augmentation', () => {
 
   it('a scale multiplies the card target before its size rule: 20×16 → 32×24 at 1, 16×16 at 0.5, 48×40 at 1.5', () => {
     // minimal rule, multiple 8: the side scale closer to 1 wins, each side rounded half-to-even to a multiple.
-    assert.deepEqual(prepareView(image(), card, {scale: 1, flip: false}).dims, [1, 3, 24, 32])
-    assert.deepEqual(prepareView(image(), card, {scale: 0.5, flip: false}).dims, [1, 3, 16, 16])
-    assert.deepEqual(prepareView(image(), card, {scale: 1.5, flip: false}).dims, [1, 3, 40, 48])
+    assert.deepEqual(prepareView(image(), card, {scale: 1, flip: false}, 'wasm').dims, [1, 3, 24, 32])
+    assert.deepEqual(prepareView(image(), card, {scale: 0.5, flip: false}, 'wasm').dims, [1, 3, 16, 16])
+    assert.deepEqual(prepareView(image(), card, {scale: 1.5, flip: false}, 'wasm').dims, [1, 3, 40, 48])
   })
 
   for (const [scales, flip, runs] of [
@@ -102,8 +102,8 @@ describe('segmentation test-time augmentation', () => {
         return fakeModel(input)
       }
       const firstView = {scale: scales[0], flip: false}
-      const first = {view: firstView, result: fakeModel(prepareView(img, card, firstView))}
-      const labels = await argmaxMultiScale(img, card, C, scales, flip, infer, first)
+      const first = {view: firstView, result: fakeModel(prepareView(img, card, firstView, 'wasm'))}
+      const labels = await argmaxMultiScale(img, card, C, scales, flip, infer, 'wasm', first)
       assert.equal(calls, runs)
       const want = expected(img, [...scales], flip)
       assert.deepEqual([...labels], [...want])

@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {ADE20K_CLASSES} from '../../pipeline/segment/ade20k.js'
-import {readLabelPng} from '../gt/png.js'
+import {ADE20K_CLASSES} from '../../pipeline/render/ade20k.js'
+import {readLabelPng} from '../../formats/png.js'
 import {byId, type EvalSample, type SegmentDataset} from './dataset.js'
 import {isDirectory, isFile, layoutError, lines, listFiles, stem} from './layout.js'
 

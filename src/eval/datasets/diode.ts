@@ -1,5 +1,6 @@
 import {join} from 'node:path'
-import {readDiodeDepth} from '../gt/diode.js'
+import {imageShape, npyFloat32, readNpy} from '../../formats/npy.js'
+import type {DepthGt} from '../types.js'
 import {byId, type DepthDataset, type EvalSample} from './dataset.js'
 import {isDirectory, isFile, layoutError, listFiles, stem} from './layout.js'
 
@@ -45,4 +46,21 @@ export async function diode(dataArg: string, rootAbs: string, split = 'all'): Pr
     standardSize: DIODE_SIZES[split],
     readGt: (sample) => readDiodeDepth(sample.gt![0]!, sample.gt![1]!),
   }
+}
+
+/**
+ * DIODE ground truth: `NAME_depth.npy` (H, W, 1) float32 metres and `NAME_depth_mask.npy` (H, W), non-zero where
+ * the laser return is valid. The mask travels as `valid` so the protocol ANDs it with its own range check.
+ */
+async function readDiodeDepth(depthPath: string, maskPath: string): Promise<DepthGt> {
+  const [depth, mask] = await Promise.all([readNpy(depthPath), readNpy(maskPath)])
+  const maskValues = npyFloat32(mask)
+  const size = imageShape(depth.shape, depthPath)
+  const maskSize = imageShape(mask.shape, maskPath)
+  if (size.width !== maskSize.width || size.height !== maskSize.height) {
+    throw new Error(`DIODE mask ${maskSize.width}×${maskSize.height} does not match its depth ${size.width}×${size.height}`)
+  }
+  const valid = new Uint8Array(maskValues.length)
+  for (let i = 0; i < valid.length; i++) valid[i] = maskValues[i] !== 0 && !Number.isNaN(maskValues[i]) ? 1 : 0
+  return {width: size.width, height: size.height, depth: npyFloat32(depth), valid}
 }

@@ -1,5 +1,5 @@
 import {basename, dirname, join} from 'node:path'
-import {readEth3dDepth} from '../gt/eth3d-raw.js'
+import {readEth3dDepth} from '../../formats/eth3d-raw.js'
 import type {DepthDataset} from './dataset.js'
 import {isDirectory, layoutError, listFiles} from './layout.js'
 import {pairSamples} from './pairs.js'

@@ -1,11 +1,11 @@
 import {join} from 'node:path'
-import {isInside} from '../../pipeline/discover.js'
-import {ADE20K_CLASSES} from '../../pipeline/segment/ade20k.js'
-import {DEPTH_FILE_EXTENSIONS, readDepthFile, type DepthFileFormat} from '../gt/depth-file.js'
-import {readLabelPng} from '../gt/png.js'
+import {ADE20K_CLASSES} from '../../pipeline/render/ade20k.js'
+import {DEPTH_FILE_EXTENSIONS, readDepthFile, type DepthFileFormat} from '../../formats/depth-file.js'
+import {readLabelPng} from '../../formats/png.js'
 import type {EvalDataset} from './dataset.js'
 import {isDirectory, layoutError, listFiles, stem} from './layout.js'
 import {pairSamples} from './pairs.js'
+import {isInside} from '../../pipeline/paths.js'
 
 export type FolderGtFormat = DepthFileFormat | 'labels'
 

@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 import type {DepthGt} from '../types.js'
-import {readDepthFile, type DepthFileFormat} from '../gt/depth-file.js'
+import {readDepthFile, type DepthFileFormat} from '../../formats/depth-file.js'
 import {byId, type DepthDataset, type EvalSample} from './dataset.js'
 import {isFile} from './layout.js'
 

@@ -1,6 +1,6 @@
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {readDepthFile} from '../gt/depth-file.js'
+import {readDepthFile} from '../../formats/depth-file.js'
 import {byId, type DepthDataset, type EvalSample} from './dataset.js'
 import {isDirectory, isFile, layoutError} from './layout.js'
 import {associate, parseAssociations, parseStampedList} from './tum-associate.js'

@@ -3,8 +3,8 @@
  * (`segment-argmax.ts`): its taps, the weight sums that bound an interpolated value by the min/max of its
  * taps, and a partition of the output positions into bands whose taps lie in two consecutive source tiles.
  */
-import type {BicubicAxis} from './upsample.js'
-import type {LinearAxis} from './upsample-bilinear.js'
+import type {BicubicAxis} from '../../kernels/upsample-bicubic.js'
+import type {LinearAxis} from '../../kernels/upsample-bilinear.js'
 
 /** Source pixels per tile along an axis; a band's taps (at most 4 consecutive pixels) lie in tiles k, k + 1. */
 export const TILE = 4

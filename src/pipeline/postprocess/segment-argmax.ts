@@ -15,8 +15,8 @@
 import {bicubicTapAxis, bilinearTapAxis, type TapAxis} from './argmax-axis.js'
 import type {ExactKernel} from './argmax-exact.js'
 import {PrunedArgmax} from './argmax-prune.js'
-import {bicubicAt, bicubicColumnAt, bicubicPlan, bicubicRowAt, upsampleBicubic} from './upsample.js'
-import {bilinearAt, bilinearColumnAt, bilinearPlan, bilinearRowAt, upsampleBilinear} from './upsample-bilinear.js'
+import {bicubicAt, bicubicColumnAt, bicubicPlan, bicubicRowAt, upsampleBicubic} from '../../kernels/upsample-bicubic.js'
+import {bilinearAt, bilinearColumnAt, bilinearPlan, bilinearRowAt, upsampleBilinear} from '../../kernels/upsample-bilinear.js'
 
 export type SegmentUpsampleMode = 'bicubic' | 'bilinear'
 

@@ -1,11 +1,12 @@
 import type {PreprocessCard} from '../../model/card.js'
 import type {DecodedImage} from '../decode.js'
-import type {Prepared} from '../run.js'
-import {cubicInputKernels} from '../wasm/kernels.js'
+import type {KernelBackend} from '../../kernels/backend.js'
+import {cubicInputKernels} from '../../kernels/resize-cubic.wasm.js'
 import {toNchw} from './normalize.js'
-import {resizeCubicInto, resizeCubicUnitInto} from './resize-cubic.js'
-import {resizePil} from './resize-pil.js'
+import {resizeCubicInto, resizeCubicUnitInto} from '../../kernels/resize-cubic.js'
+import {resizePil} from '../../kernels/resize-pil.js'
 import {networkSize} from './size-rule.js'
+import {type Prepared} from '../stages.js'
 
 /** 16-bit samples to 8 bits for the uint8 (PIL) path: the nearest 8-bit value (65535 ↔ 255 is a factor 257). */
 function to8bit(pixels: Uint16Array): Uint8Array {
@@ -25,15 +26,15 @@ function unit16(pixels: Uint16Array): Float64Array {
  * The network input for one image, as the model's family prepares it:
  * - cv2-cubic (isl-org MiDaS/DPT): image / 255.0 in float64, OpenCV INTER_CUBIC (float64 sums), (x − mean) / std
  *   in float64, one cast to float32 (16-bit inputs keep their precision: / 65535); for 8-bit images this runs
- *   in WebAssembly (CubicInputKernels, the same bits) unless DPT_WASM=0;
+ *   in WebAssembly (kernels/resize-cubic.wasm.ts, the same bits) when that is the kernel backend;
  * - pil-* (Hugging Face DPTImageProcessor): Pillow's antialiased filter on the uint8 image, then rescale and
  *   normalise in float32.
  */
-export function prepareInput(image: DecodedImage, pre: PreprocessCard): Prepared {
+export function prepareInput(image: DecodedImage, pre: PreprocessCard, backend: KernelBackend): Prepared {
   const size = networkSize(image, pre)
   const {width, height} = size
   let tensor: Float32Array
-  const kernels = pre.resize === 'cv2-cubic' && image.bitDepth === 8 ? cubicInputKernels() : undefined
+  const kernels = pre.resize === 'cv2-cubic' && image.bitDepth === 8 && backend === 'wasm' ? cubicInputKernels() : undefined
   if (kernels !== undefined) {
     tensor = kernels.resizeNormalize(image.pixels as Uint8Array, image.width, image.height, width, height, pre.mean, pre.std)
   } else if (pre.resize === 'cv2-cubic') {

@@ -5,8 +5,8 @@
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import sharp from 'sharp'
-import {encodeNpy} from '../../../src/pipeline/write/npy.js'
-import {encodePfm} from '../../../src/pipeline/write/pfm.js'
+import {encodeNpy} from '../../../src/formats/npy.js'
+import {encodePfm} from '../../../src/formats/pfm.js'
 
 export const W = 40
 export const H = 30

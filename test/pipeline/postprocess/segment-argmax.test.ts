@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {argmaxUpsampled, naiveArgmaxUpsampled, type SegmentUpsampleMode} from '../../../src/pipeline/postprocess/segment-argmax.js'
-import {bicubicAt, bicubicPlan, upsampleBicubic} from '../../../src/pipeline/postprocess/upsample.js'
+import {bicubicAt, bicubicPlan, upsampleBicubic} from '../../../src/kernels/upsample-bicubic.js'
 import {random} from '../../helpers/random.js'
-import {bilinearPlan, upsampleBilinear} from '../../../src/pipeline/postprocess/upsample-bilinear.js'
+import {bilinearPlan, upsampleBilinear} from '../../../src/kernels/upsample-bilinear.js'
 import {fixture, readNpy} from '../../helpers/fixtures.js'
 
 // Goldens from tools/segment_goldens.py (PyTorch 2.x x86-64 wheel): float32 interpolate, then argmax.
