@@ -1,3 +1,4 @@
+import {columns} from '../ui/table.js'
 import type {BenchResult, BenchStage} from './run.js'
 
 const STAGE_ORDER: readonly BenchStage[] = ['read', 'decode', 'preprocess', 'queue', 'inference', 'postprocess', 'write']
@@ -31,9 +32,7 @@ function rows(result: BenchResult): [string, string][] {
 
 /** The human table (stdout). */
 export function renderTable(result: BenchResult): string {
-  const table = rows(result)
-  const width = Math.max(...table.map(([label]) => label.length))
-  return table.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')
+  return columns(rows(result)).join('\n')
 }
 
 /** A Markdown section for CI job summaries ($GITHUB_STEP_SUMMARY). */

@@ -24,8 +24,7 @@
  * takes the channels-last kernel for C = 3 when it runs on one thread, and for channels-last input tensors;
  * the ports' 150 contiguous logits never meet either.
  */
-import {fmaf} from './fmaf.js'
-import {checkMaps, checkSizes} from './upsample-bicubic.js'
+import {checkMaps, checkSizes, fmaf} from './upsample-bicubic.js'
 
 const f32 = Math.fround
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {fmaf} from '../../src/kernels/fmaf.js'
-import {BicubicRowStream, bicubicPlan, upsampleBicubic} from '../../src/kernels/upsample-bicubic.js'
+import {BicubicRowStream, bicubicPlan, fmaf, upsampleBicubic} from '../../src/kernels/upsample-bicubic.js'
 import {upsampleBilinearAlignCorners} from '../../src/kernels/upsample-bilinear.js'
 import {fixture, readNpy} from '../helpers/fixtures.js'
 

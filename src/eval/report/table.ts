@@ -2,6 +2,7 @@ import type {EvalReport} from '../types.js'
 import {describeCounts, describeDataset, describeModel, describeProtocol} from './describe.js'
 import type {GateOutcome} from './gates.js'
 import {formatMetric, metricsOf} from './metric-catalog.js'
+import {columns} from '../../ui/table.js'
 
 export interface TableOptions {
   /** Segmentation: print the per-class table (default true). */
@@ -9,21 +10,6 @@ export interface TableOptions {
   /** Images not scored are listed up to this many (default 10). */
   readonly maxProblems?: number
   readonly gates?: GateOutcome
-}
-
-/** Rows → aligned lines; `right` columns are right-aligned (numbers). */
-export function columns(rows: readonly (readonly string[])[], right: ReadonlySet<number> = new Set()): string[] {
-  const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, Array.from(cell).length)))
-  return rows.map((row) =>
-    row
-      .map((cell, i) => {
-        const pad = ' '.repeat(widths[i]! - Array.from(cell).length)
-        return right.has(i) ? pad + cell : cell + pad
-      })
-      .join('  ')
-      .trimEnd(),
-  )
 }
 
 /** The human report: what was evaluated and how, the counts, every metric with unit and direction, problems, gates. */
@@ -36,7 +22,7 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
     const value = report.metrics[info.name] ?? null
     rows.push([info.label, formatMetric(info, value).replace(/ (%|m)$/, ''), info.unit, info.better, info.description])
   }
-  lines.push(...columns(rows, new Set([1])).map((l) => `  ${l}`))
+  lines.push(...columns(rows, {right: new Set([1]), trimEnd: true}).map((l) => `  ${l}`))
 
   if (report.perClass !== undefined && options.perClass !== false) {
     lines.push(
@@ -47,7 +33,7 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
     for (const row of report.perClass) {
       classRows.push([String(row.index), row.name, row.iou === null ? '—' : row.iou.toFixed(2), row.acc === null ? '—' : row.acc.toFixed(2)])
     }
-    lines.push(...columns(classRows, new Set([0, 2, 3])).map((l) => `  ${l}`))
+    lines.push(...columns(classRows, {right: new Set([0, 2, 3]), trimEnd: true}).map((l) => `  ${l}`))
   }
 
   const problems = report.images.filter((r) => r.status !== 'scored')
@@ -55,13 +41,18 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
     const max = options.maxProblems ?? 10
     lines.push('', `Images not scored (${problems.length})`)
     const rows = problems.slice(0, max).map((r) => [r.id, r.status, r.error ?? ''])
-    lines.push(...columns(rows).map((l) => `  ${l}`))
+    lines.push(...columns(rows, {trimEnd: true}).map((l) => `  ${l}`))
     if (problems.length > max) lines.push(`  … and ${problems.length - max} more (all of them are in --report and --csv)`)
   }
 
   if (options.gates !== undefined && options.gates.results.length > 0) {
     lines.push('', `Gates: ${options.gates.passed ? 'all passed' : 'FAILED'}`)
-    lines.push(...columns(options.gates.results.map((g) => [g.passed ? 'pass' : 'FAIL', g.gate, g.message])).map((l) => `  ${l}`))
+    lines.push(
+      ...columns(
+        options.gates.results.map((g) => [g.passed ? 'pass' : 'FAIL', g.gate, g.message]),
+        {trimEnd: true},
+      ).map((l) => `  ${l}`),
+    )
   }
   return `${lines.join('\n')}\n`
 }
