@@ -24,12 +24,12 @@ export class LoadedModel {
   static async load(settings: RunSettings, task: Task): Promise<LoadedModel> {
     const started = performance.now()
     const pool = await InferencePool.start(
-      {modelPath: settings.model.onnxPath, provider: settings.provider, threads: settings.threads, ...settings.ort},
+      {modelPath: settings.model.onnxPath, provider: settings.provider, strict: settings.strictProvider, threads: settings.threads, ...settings.ort},
       settings.workers,
       settings.pipelineNice,
     )
     try {
-      const card = bindCard(settings.model, pool.info)
+      const card = bindCard(settings.model, pool.info, settings.inputSize)
       if (card.task !== task) {
         throw new DptError(`${settings.model.name} is a ${card.task} model; this command needs a ${task} model`, {exitCode: ExitCode.model})
       }
