@@ -1,5 +1,6 @@
-import {Command, Flags} from '@oclif/core'
-import {runImageCommand} from '../command-run.js'
+import {Flags} from '@oclif/core'
+import {ImageCommand} from '../cli/image-command.js'
+import {depthFlagWarnings, modelFlagWarnings, typedFlags} from '../cli/unused-flags.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
@@ -8,7 +9,7 @@ import {depthTask} from '../pipeline/tasks/depth.js'
 
 export type DepthResult = RunResult
 
-export default class Depth extends Command {
+export default class Depth extends ImageCommand {
   static override summary = 'Write a depth map for every image in files, folders (recursive) and globs.'
   static override description = `Images are recognised by content. Outputs mirror each input's path below --output.
 ${EXIT_CODES_HELP}`
@@ -17,8 +18,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> depth ./imgs -o out --model dpt-large --dtype fp16',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
+    'find shots -newer last-run -name "*.jpg" -print0 | <%= config.bin %> depth --null - -o out --base shots --skip-existing',
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
@@ -34,8 +35,10 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<DepthResult> {
-    const {argv, flags} = await this.parse(Depth)
-    return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
+    const {argv, flags, metadata} = await this.parse(Depth)
+    const typed = typedFlags(flags, metadata)
+    const warnings = [...modelFlagWarnings(flags, typed), ...depthFlagWarnings(flags, typed)]
+    return this.runTask('depth', argv as string[], flags, warnings, (settings) =>
       depthTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],

@@ -1,5 +1,7 @@
-import {Command, Flags} from '@oclif/core'
-import {runImageCommand} from '../command-run.js'
+import {Flags} from '@oclif/core'
+import {ImageCommand} from '../cli/image-command.js'
+import {invalidFlag} from '../cli/invalid.js'
+import {modelFlagWarnings, segmentFlagWarnings, typedFlags} from '../cli/unused-flags.js'
 import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import {type RunResult} from '../pipeline/images.js'
@@ -7,7 +9,7 @@ import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-fil
 
 export type SegmentResult = RunResult
 
-export default class Segment extends Command {
+export default class Segment extends ImageCommand {
   static override summary = 'Write an ADE20K class map for every image in files, folders (recursive) and globs.'
   static override description = `Logits are upsampled to the image size and argmax-ed exactly as the model's reference does.
 ${EXIT_CODES_HELP}`
@@ -15,8 +17,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
     '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
+    '<%= config.bin %> segment @todo.txt -o out --base ./imgs    # the paths listed in todo.txt, one per line',
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
@@ -32,15 +34,17 @@ ${EXIT_CODES_HELP}`
       default: 0.5,
       parse: async (value) => {
         const alpha = Number(value)
-        if (!(alpha >= 0 && alpha <= 1)) throw new Error(`Expected --alpha to be a number from 0 to 1, got \`${value}\``)
+        if (value.trim() === '' || !(alpha >= 0 && alpha <= 1)) throw invalidFlag('alpha', 'a number from 0 to 1', value)
         return alpha
       },
     })(),
   }
 
   async run(): Promise<SegmentResult> {
-    const {argv, flags} = await this.parse(Segment)
-    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) =>
+    const {argv, flags, metadata} = await this.parse(Segment)
+    const typed = typedFlags(flags, metadata)
+    const warnings = [...modelFlagWarnings(flags, typed), ...segmentFlagWarnings(flags, typed)]
+    return this.runTask('segmentation', argv as string[], flags, warnings, (settings) =>
       segmentTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as SegmentFormat[],

@@ -108,7 +108,13 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
     return {
       dataset,
       scorer,
-      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'depth' ? kind : null},
+      model: {
+        path: display(run.cwd, run.model.onnxPath),
+        name: card.name,
+        predictions: null,
+        predictionKind: dataset.task === 'depth' ? kind : null,
+        ...(run.inputSize === undefined ? {} : {inputSize: run.inputSize}),
+      },
       // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
       classNames:
         dataset.task === 'segment'
