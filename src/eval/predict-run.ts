@@ -15,8 +15,12 @@ import {savedPredictionSamples, type PredictionSource, type SavedPredictionSampl
 import {Scorer, scoreSink, type EvalRunSample, type Scorable} from './predict-score.js'
 import type {DepthProtocol, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
 
-/** Where predictions come from: a model run through the scheduler, or files saved earlier. */
-export type PredictionOrigin = {readonly kind: 'model'; readonly run: RunSettings} | {readonly kind: 'predictions'; readonly source: PredictionSource}
+/**
+ * Where predictions come from: a model run through the scheduler (loaded for this run, or `loaded` already, as a
+ * suite of datasets shares one), or files saved earlier.
+ */
+export type PredictionOrigin =
+  {readonly kind: 'model'; readonly run: RunSettings; readonly loaded?: LoadedModel} | {readonly kind: 'predictions'; readonly source: PredictionSource}
 
 export interface EvalRunSettings {
   readonly dataset: EvalDataset
@@ -55,10 +59,11 @@ export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}
       {exitCode: ExitCode.noInputs, remedy: `e.g. ${missing[0]?.id ?? '(no image)'}: ${missing[0]?.missing ?? 'the dataset folder is empty'}`},
     )
   }
+  const origin = settings.origin
   const outcome =
-    settings.origin.kind === 'model'
-      ? await withModel(settings, settings.origin.run, runnable, events)
-      : await withFiles(settings, settings.origin.source, runnable, events)
+    origin.kind === 'model'
+      ? await withModel(settings, origin.run, origin.loaded, runnable, events)
+      : await withFiles(settings, origin.source, runnable, events)
   for (const sample of missing) outcome.scorer.missing(sample)
   return outcome
 }
@@ -76,10 +81,18 @@ function recordFailures<S extends EvalRunSample>(scorer: Scorer, outcome: Pipeli
 
 type EvalImageSample = ImageSample & EvalRunSample
 
-async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: EvalSample[], events: RunEvents): Promise<EvalOutcome> {
+async function withModel(
+  settings: EvalRunSettings,
+  run: RunSettings,
+  loaded: LoadedModel | undefined,
+  runnable: EvalSample[],
+  events: RunEvents,
+): Promise<EvalOutcome> {
   const dataset = settings.dataset
-  const model = await LoadedModel.load(run, dataset.task === 'segment' ? 'segmentation' : 'depth')
+  const task = dataset.task === 'segment' ? 'segmentation' : 'depth'
+  const model = loaded ?? (await LoadedModel.load(run, task))
   try {
+    model.expectTask(task)
     const card = model.card
     const kind = predictionKind(card)
     const protocol = protocolFor(settings, card, kind)
@@ -119,7 +132,8 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
       interrupted: outcome.interrupted,
     }
   } finally {
-    await model.close()
+    // A model the caller loaded stays loaded for its next dataset.
+    if (loaded === undefined) await model.close()
   }
 }
 
