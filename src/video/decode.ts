@@ -1,9 +1,9 @@
 import type {Readable} from 'node:stream'
 import type {FfmpegInstall} from './ffmpeg-locate.js'
 import {FfmpegProcess} from './ffmpeg-process.js'
-import {BYTES_PER_PIXEL, type RawPixelFormat, type Rational, seconds} from './nut-format.js'
+import {BYTES_PER_PIXEL, type RawPixelFormat, type Rational, reduce, seconds} from './nut-format.js'
 import {NutReader} from './nut-read.js'
-import {VideoInputError, type VideoProbe} from './probe.js'
+import {problemOf, VideoInputError, type VideoProbe} from './probe.js'
 
 /** What to decode, normalised by the caller (the command's settings). */
 export interface DecodeOptions {
@@ -61,8 +61,34 @@ export interface DecodedVideo extends AsyncIterable<VideoFrame> {
   readonly warnings: () => string[]
 }
 
+/**
+ * A file cut at a Matroska cluster boundary decodes without a word from ffmpeg: compare the last frame's time
+ * with the stream duration the container's header still states. Long last frames (slideshows) are legitimate,
+ * so this is a warning, not a failure.
+ */
+function endsEarly(probe: VideoProbe, options: DecodeOptions, lastTime: number | undefined): string | undefined {
+  const stated = probe.video.duration ?? (probe.audio.length === 0 ? probe.duration : undefined)
+  if (stated === undefined || options.fps !== undefined) return undefined
+  const end = options.duration === undefined ? stated : Math.min(stated, (options.start ?? 0) + options.duration)
+  const rate = probe.video.averageFrameRate ?? probe.video.frameRate
+  const interval = rate.num > 0 ? rate.den / rate.num : 0
+  const last = lastTime ?? options.start ?? 0
+  if (end - last <= 1 + 3 * interval) return undefined
+  return `decoding ended at ${last.toFixed(3)} s but the container states ${end.toFixed(3)} s: truncated file?`
+}
+
+/** A rate given in decimal (`--fps 29.97`) as the rational ffmpeg's fps filter makes of it (to 1/1000). */
+export function rationalOf(value: number, what: string): Rational {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${what} must be a positive number, got ${value}`)
+  return reduce(Number.isInteger(value) ? {num: value, den: 1} : {num: Math.round(value * 1000), den: 1000})
+}
+
 /** The ffmpeg command line of a decode: the video stream, cut, filtered, as raw frames in NUT on stdout. */
 export function decodeArgs(install: FfmpegInstall, probe: VideoProbe, options: DecodeOptions, format: RawPixelFormat): string[] {
+  // The raw frames keep the source's time base (or 1/fps after the fps filter): ffmpeg 4.x would otherwise
+  // time them in 1/guessed-frame-rate and round variable timestamps onto that grid.
+  const rate = options.fps === undefined ? undefined : rationalOf(options.fps, 'fps')
+  const timeBase = rate === undefined ? probe.video.timeBase : {num: rate.den, den: rate.num}
   const input: string[] = []
   if (options.start !== undefined && options.start > 0) input.push('-ss', String(options.start))
   if (options.duration !== undefined) input.push('-t', String(options.duration))
@@ -78,6 +104,7 @@ export function decodeArgs(install: FfmpegInstall, probe: VideoProbe, options: D
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
     ...['-c:v', 'rawvideo', '-pix_fmt', format],
     ...install.passthrough,
+    ...['-enc_time_base', `${timeBase.num}:${timeBase.den}`],
     ...['-f', 'nut', 'pipe:1'],
   ]
 }
@@ -98,9 +125,8 @@ export async function decodeVideo(install: FfmpegInstall, probe: VideoProbe, opt
   const reader = new NutReader(stdout)
   const failure = async (error: unknown): Promise<VideoInputError> => {
     const exit = await process.exited
-    const truncated = /partial file|end of file|truncat|moov atom not found/i.test(process.stderr)
     const why = exit.code === 0 ? (error as Error).message : process.reason()
-    return new VideoInputError(probe.path, truncated ? 'truncated' : 'corrupt', `ffmpeg could not decode it: ${why}`, error)
+    return new VideoInputError(probe.path, problemOf(process.stderr), `ffmpeg could not decode it: ${why}`, error)
   }
   try {
     await reader.readHeaders()
@@ -123,8 +149,10 @@ export async function decodeVideo(install: FfmpegInstall, probe: VideoProbe, opt
     await process.stop()
   }
 
+  let shortfall: string | undefined
   async function* frames(): AsyncGenerator<VideoFrame> {
     let index = options.skipFrames ?? 0
+    let lastTime: number | undefined
     try {
       for (;;) {
         let frame
@@ -138,15 +166,18 @@ export async function decodeVideo(install: FfmpegInstall, probe: VideoProbe, opt
         if (frame.data.length !== frameBytes)
           throw new VideoInputError(probe.path, 'corrupt', `frame ${index} has ${frame.data.length} bytes, expected ${frameBytes}`)
         const pixels = bitDepth === 16 ? new Uint16Array(frame.data.buffer, frame.data.byteOffset, frame.data.length / 2) : frame.data
-        yield {index: index++, pts: frame.pts, time: start + seconds(frame.pts, timeBase), width, height, bitDepth, channels, pixels}
+        lastTime = start + seconds(frame.pts, timeBase)
+        yield {index: index++, pts: frame.pts, time: lastTime, width, height, bitDepth, channels, pixels}
       }
+      // ffmpeg exits with an error when the data cannot be decoded, and sometimes (MP4) exits 0 after saying
+      // the data ends early ("partial file"): both make the file fail after the frames it had, which have been
+      // delivered (a resumed run decodes them again identically). Other errors it decoded around are warnings.
       const exit = await process.exited
-      if (exit.code !== 0 && !closed) throw new VideoInputError(probe.path, 'corrupt', `ffmpeg failed: ${process.reason()}`)
-      const expected = probe.video.frameCount
-      const whole = options.fps === undefined && options.start === undefined && options.duration === undefined
-      if (whole && expected !== undefined && index < expected && process.stderr.trim() !== '') {
-        throw new VideoInputError(probe.path, 'truncated', `only ${index} of ${expected} frames decoded: ${process.reason()}`)
+      if (!closed && (exit.code !== 0 || problemOf(process.stderr) === 'truncated')) {
+        const problem = problemOf(process.stderr)
+        throw new VideoInputError(probe.path, problem, `${problem} after ${index} frames: ${process.reason()}`)
       }
+      if (!closed) shortfall = endsEarly(probe, options, lastTime)
     } finally {
       if (process.running) await close()
     }
@@ -166,6 +197,6 @@ export async function decodeVideo(install: FfmpegInstall, probe: VideoProbe, opt
       await iterable.return(undefined)
     },
     running: () => process.running,
-    warnings: () => process.stderr.split('\n').filter((l) => l.trim() !== ''),
+    warnings: () => [...process.stderr.split('\n').filter((l) => l.trim() !== ''), ...(shortfall === undefined ? [] : [shortfall])],
   }
 }

@@ -17,7 +17,8 @@ function ffv1(target: OutputTarget, pixelFormat: 'gray16le' | 'gray'): EncoderSp
   return {
     ...target,
     pixelFormat,
-    extraInputs: [],
+    extraInputs: () => [],
+    startAtZero: false,
     outputArgs: ['-map', '0:v', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-pix_fmt', pixelFormat, '-f', 'matroska'],
   }
 }
@@ -57,8 +58,9 @@ const MP4_AUDIO = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac'])
  * colours or overlays, or a side-by-side composite). yuv420p needs even sizes: an odd width or height is
  * padded by one black column/row at the right/bottom (no depth pixel is dropped or resampled). RGB is
  * converted with BT.709 coefficients in limited range and tagged so, which is what players assume for HD
- * (grey maps are the same under any matrix). Timestamps are the pushed ones (variable frame rates stay so);
- * the source's audio is copied (re-encoded to AAC when MP4 cannot hold its codec), cut like the frames.
+ * (grey maps are the same under any matrix). Timestamps are the pushed ones less the first (the video starts
+ * at its first frame; variable frame rates stay so); the source's audio is copied from that instant (re-encoded
+ * to AAC when MP4 cannot hold its codec), cut like the frames.
  */
 export function viewableVideo(target: OutputTarget, options: ViewableOptions = {}): EncoderSpec {
   const crf = options.crf ?? 18
@@ -70,24 +72,32 @@ export function viewableVideo(target: OutputTarget, options: ViewableOptions = {
   const sar = target.sampleAspect
   filters.push(sar !== undefined && sar.num > 0 && sar.den > 0 ? `setsar=${sar.num}/${sar.den}` : 'setsar=1')
   const audio = options.audio !== undefined && options.audio.codecs.length > 0 ? options.audio : undefined
-  const extraInputs: string[] = []
   const audioArgs: string[] = []
   if (audio !== undefined) {
-    if (audio.start !== undefined && audio.start > 0) extraInputs.push('-ss', String(audio.start))
-    if (audio.duration !== undefined) extraInputs.push('-t', String(audio.duration))
-    extraInputs.push('-i', audio.path)
     const copy = audio.codecs.every((c) => MP4_AUDIO.has(c))
     audioArgs.push('-map', '1:a?', ...(copy ? ['-c:a', 'copy'] : ['-c:a', 'aac', '-b:a', '192k']))
+  }
+  /** The audio from the first frame's instant on, for as long as the frames were cut. */
+  const extraInputs = (firstTime: number): string[] => {
+    if (audio === undefined) return []
+    const from = (audio.start ?? 0) + firstTime
+    const cut = from > 0 ? ['-ss', String(from)] : []
+    if (audio.duration !== undefined) cut.push('-t', String(Math.max(0, audio.duration - firstTime)))
+    return [...cut, '-i', audio.path]
   }
   return {
     ...target,
     pixelFormat: 'rgb24',
     extraInputs,
+    startAtZero: true,
     outputArgs: [
       ...['-map', '0:v', ...audioArgs, '-vf', filters.join(',')],
       ...['-c:v', 'libx264', '-preset', options.preset ?? 'medium', '-crf', String(crf)],
       ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'],
-      ...['-movflags', '+faststart', '-f', 'mp4'],
+      // No edit list: with frames pushed through a pipe, ffmpeg knows no duration for the last frame, and an
+      // edit list ending at the last frame's start hides it (and B-frame delay hides more) from every decoder.
+      // Without one the MP4 presents each sample at its own timestamp, which is why they start at 0.
+      ...['-use_editlist', '0', '-movflags', '+faststart', '-f', 'mp4'],
     ],
   }
 }

@@ -17,8 +17,16 @@ export interface EncoderSpec {
   /** Timestamps pushed are integers in this time base, usually the decoder's. */
   readonly timeBase: Rational
   readonly sampleAspect?: Rational | undefined
-  /** Inputs after the frames (pipe:0 is input 0), e.g. the source video for its audio. */
-  readonly extraInputs: readonly string[]
+  /**
+   * Inputs after the frames (pipe:0 is input 0), e.g. the source video for its audio, given the time of the
+   * first frame pushed in seconds (the audio is cut from the same instant).
+   */
+  readonly extraInputs: (firstTime: number) => readonly string[]
+  /**
+   * Shift timestamps so that the first frame is at 0 (MP4 without an edit list, see viewableVideo); the
+   * intervals between frames are kept exactly.
+   */
+  readonly startAtZero: boolean
   /** Everything between the inputs and the output file: maps, filters, codec and muxer options, `-f`. */
   readonly outputArgs: readonly string[]
 }
@@ -37,6 +45,7 @@ export class VideoEncoder {
   #temp: string | undefined
   #state: 'new' | 'open' | 'done' = 'new'
   #lastPts = -1
+  #firstPts = 0
   frames = 0
 
   constructor(install: FfmpegInstall, spec: EncoderSpec) {
@@ -45,16 +54,16 @@ export class VideoEncoder {
     this.#writer = new NutWriter(spec)
   }
 
-  /** Starts ffmpeg; called by the first push() if not before. */
-  async open(): Promise<void> {
-    if (this.#state !== 'new') return
+  /** Starts ffmpeg, given the first frame's timestamp; called by the first push(). */
+  async #open(firstPts: number): Promise<void> {
     this.#state = 'open'
+    this.#firstPts = this.spec.startAtZero ? firstPts : 0
     this.#temp = await beginTemp(this.spec.path)
     const {timeBase} = this.spec
     const args = [
       ...['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'],
       ...['-f', 'nut', '-i', 'pipe:0'],
-      ...this.spec.extraInputs,
+      ...this.spec.extraInputs((firstPts * timeBase.num) / timeBase.den),
       ...this.spec.outputArgs,
       ...this.#install.passthrough,
       // The encoder keeps the pushed time base, so each timestamp lands on the same tick it was pushed with
@@ -93,9 +102,9 @@ export class VideoEncoder {
   async push(pixels: Uint8Array | Uint16Array, pts: number): Promise<void> {
     if (this.#state === 'done') throw new Error(`encoder for ${this.spec.path} is closed`)
     if (!(pts > this.#lastPts)) throw new RangeError(`timestamps must increase: ${pts} after ${this.#lastPts}`)
-    await this.open()
+    if (this.#state === 'new') await this.#open(pts)
     const bytes = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength)
-    await this.#write(this.#writer.frameHeader(pts, bytes.length))
+    await this.#write(this.#writer.frameHeader(pts - this.#firstPts, bytes.length))
     await this.#write(bytes)
     this.#lastPts = pts
     this.frames++

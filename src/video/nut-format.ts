@@ -42,7 +42,8 @@ export const LONG_PACKET = 4096
 export const RAW_FOURCC = {
   rgb24: fourcc('R', 'G', 'B', 24),
   rgb48le: fourcc('R', 'G', 'B', 48),
-  gray: fourcc('Y', '1', '\0', 8),
+  // ffmpeg's NUT tag for 8-bit grey ('Y1\0\x08') is newer than 4.1; 'Y800' is understood by every version.
+  gray: fourcc('Y', '8', '0', '0'.charCodeAt(0)),
   gray16le: fourcc('Y', '1', '\0', 16),
 } as const
 export type RawPixelFormat = keyof typeof RAW_FOURCC
@@ -55,10 +56,13 @@ function fourcc(a: string, b: string, c: string, d: number): number {
 /** Bytes per pixel of each raw format. */
 export const BYTES_PER_PIXEL: Readonly<Record<RawPixelFormat, number>> = {rgb24: 3, rgb48le: 6, gray: 1, gray16le: 2}
 
+/** Other tags ffmpeg writes for the same formats (newer versions tag 8-bit grey as 'Y1\0\x08'). */
+const OTHER_FOURCC: Readonly<Record<number, RawPixelFormat>> = {[fourcc('Y', '1', '\0', 8)]: 'gray', [fourcc('G', 'R', 'E', 'Y'.charCodeAt(0))]: 'gray'}
+
 /** The raw format a fourcc stands for, if it is one dpt reads. */
 export function formatOfFourcc(tag: number): RawPixelFormat | undefined {
   for (const [name, value] of Object.entries(RAW_FOURCC)) if (value === tag) return name as RawPixelFormat
-  return undefined
+  return OTHER_FOURCC[tag]
 }
 
 /** NUT's `v`: unsigned, 7 bits per byte, most significant group first, high bit set on all but the last byte. */

@@ -6,6 +6,12 @@ import {lastLines, runTool, ToolFailed} from './run-tool.js'
 /** Why a file cannot be read as a video; the pipeline reports it for that file and goes on with the rest. */
 export type VideoProblem = 'empty' | 'corrupt' | 'no-video' | 'audio-only' | 'truncated'
 
+/** ffmpeg's words for a file that ends early (MP4 index missing, Matroska or MP4 data cut off). */
+const TRUNCATED = /partial file|ended prematurely|moov atom not found|unexpected end|end of file/i
+
+/** 'truncated' when ffmpeg's messages say the data stops early, else 'corrupt'. */
+export const problemOf = (stderr: string): VideoProblem => (TRUNCATED.test(stderr) ? 'truncated' : 'corrupt')
+
 export class VideoInputError extends Error {
   readonly problem: VideoProblem
   constructor(path: string, problem: VideoProblem, detail: string, cause?: unknown) {
@@ -44,6 +50,8 @@ export interface VideoStreamInfo {
   /** Frames over duration; undefined when the file does not say. */
   readonly averageFrameRate: Rational | undefined
   readonly timeBase: Rational
+  /** Seconds, from the stream (or Matroska's DURATION tag); undefined when only the file's is known. */
+  readonly duration: number | undefined
   /** Frame count from the container's header (MP4 has it, Matroska does not), or counted on request. */
   readonly frameCount: number | undefined
   /** True when the frame durations of the first packets differ by more than timestamp rounding. */
@@ -80,6 +88,7 @@ interface RawStream {
   avg_frame_rate?: string
   time_base?: string
   nb_frames?: string
+  duration?: string
   nb_read_packets?: string
   bits_per_raw_sample?: string
   sample_rate?: string
@@ -98,6 +107,13 @@ function rational(text: string | undefined): Rational | undefined {
   const match = /^(\d+)[/:](\d+)$/.exec(text ?? '')
   if (match === null || match[2] === '0' || match[1] === '0') return undefined
   return reduce({num: Number(match[1]), den: Number(match[2])})
+}
+
+/** `3.5` or Matroska's `00:00:03.500000000`. */
+function secondsOf(text: string | undefined): number | undefined {
+  const hms = /^(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(text ?? '')
+  const value = hms === null ? Number(text) : Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3])
+  return text !== undefined && Number.isFinite(value) ? value : undefined
 }
 
 function bitsOf(pixelFormat: string, rawBits: string | undefined): number {
@@ -150,8 +166,9 @@ export async function probeVideo(install: FfmpegInstall, path: string, options: 
   try {
     raw = JSON.parse((await runTool(install.ffprobe.path, [...args, path])).stdout) as RawProbe
   } catch (error) {
-    const detail = error instanceof ToolFailed ? lastLines(error.stderr, 2) : (error as Error).message
-    throw new VideoInputError(path, 'corrupt', `not readable as a video (corrupt or truncated?): ${detail}`, error)
+    const stderr = error instanceof ToolFailed ? error.stderr : (error as Error).message
+    const problem = problemOf(stderr)
+    throw new VideoInputError(path, problem, `not readable as a video (${problem}): ${lastLines(stderr, 2)}`, error)
   }
   const streams = raw.streams ?? []
   const audio = streams
@@ -187,6 +204,7 @@ export async function probeVideo(install: FfmpegInstall, path: string, options: 
       frameRate: rational(stream.r_frame_rate) ?? {num: 0, den: 1},
       averageFrameRate: rational(stream.avg_frame_rate),
       timeBase: rational(stream.time_base) ?? {num: 1, den: 1000},
+      duration: secondsOf(stream.duration) ?? secondsOf(stream.tags?.DURATION),
       frameCount: Number.isInteger(frames) && frames > 0 ? frames : undefined,
       variableFrameRate: await isVariable(install, path, stream.index),
     },
