@@ -55,6 +55,8 @@ export interface DecodedVideo extends AsyncIterable<VideoFrame> {
   readonly sampleAspect: Rational
   /** Kills ffmpeg (if still running) and waits for it to exit. */
   close(): Promise<void>
+  /** The ffmpeg process id (for measurements). */
+  readonly pid: number | undefined
   /** Whether ffmpeg is still running (false once the frames are read or the decode is closed). */
   readonly running: () => boolean
   /** What ffmpeg logged at error level while decoding (damaged packets it decoded around). */
@@ -196,6 +198,7 @@ export async function decodeVideo(install: FfmpegInstall, probe: VideoProbe, opt
       await close()
       await iterable.return(undefined)
     },
+    pid: process.child.pid,
     running: () => process.running,
     warnings: () => [...process.stderr.split('\n').filter((l) => l.trim() !== ''), ...(shortfall === undefined ? [] : [shortfall])],
   }

@@ -98,6 +98,11 @@ export class VideoEncoder {
     return new Error(`ffmpeg could not encode ${this.spec.path} (exit ${exit.code ?? exit.signal}): ${reason}`)
   }
 
+  /** The ffmpeg process id once started (for measurements). */
+  get pid(): number | undefined {
+    return this.#process?.child.pid
+  }
+
   /** Appends one frame; `pts` is an integer in the spec's time base, increasing from frame to frame. */
   async push(pixels: Uint8Array | Uint16Array, pts: number): Promise<void> {
     if (this.#state === 'done') throw new Error(`encoder for ${this.spec.path} is closed`)
