@@ -96,12 +96,17 @@ describe('probeVideo', () => {
     const fast = join(dir, 'fast.mp4')
     await runTool(ff.ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-y', '-i', mp4, '-c', 'copy', '-movflags', '+faststart', fast])
     await assert.rejects(drain(await cut(fast, 0.6)), problem('truncated', /truncated after \d+ frames: .*partial file/))
-    // Matroska cut between clusters: ffmpeg decodes what is there without complaint; the stated duration tells.
+    // Matroska cut short: ffmpeg 5.1 says "File ended prematurely" (the file fails as truncated); 4.1 decodes
+    // what is there without a word, and the duration the header still states gives it away (a warning).
     const mkv = await makeClip(dir, 'whole', {width: 64, height: 48, frames: 30, container: 'mkv'})
     const video = await decodeVideo(ff, await probeVideo(ff, await cut(mkv, 0.8)))
     let n = 0
-    for await (const frame of video) n = frame.index + 1
+    try {
+      for await (const frame of video) n = frame.index + 1
+      assert.match(video.warnings().join('\n'), /decoding ended at .* but the container states 3\.000 s: truncated file\?/)
+    } catch (error) {
+      problem('truncated', /truncated after \d+ frames: .*ended prematurely/)(error)
+    }
     assert.ok(n > 0 && n < 30, `${n} frames`)
-    assert.match(video.warnings().join('\n'), /decoding ended at .* but the container states 3\.000 s: truncated file\?/)
   })
 })
