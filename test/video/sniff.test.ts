@@ -3,6 +3,8 @@ import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 import sharp from 'sharp'
+import type {VideoFrame} from '../../src/video/decode.js'
+import {openFrames, probeMedia} from '../../src/video/open.js'
 import {runTool} from '../../src/video/run-tool.js'
 import {sniffHead, sniffVideo} from '../../src/video/sniff.js'
 import {makeClip, tempDir, testFfmpeg} from '../helpers/video-clips.js'
@@ -68,5 +70,36 @@ describe('sniffVideo', () => {
     writeFileSync(text, 'not a video')
     stills.push(text)
     for (const path of stills) assert.equal(await sniffVideo(path), undefined, path)
+  })
+})
+
+describe('animated WebP (through sharp)', () => {
+  it('gives every composited frame with its time from the frame delays, and honours start, fps and skipFrames', async () => {
+    const ff = await testFfmpeg()
+    const path = await ffmpegFile('frames.webp', ['-frames:v', '10', '-c:v', 'libwebp_anim', '-loop', '0', '-lossless', '1'])
+    const probe = await probeMedia(ff, path, 'webp')
+    const pages = probe.video.frameCount!
+    assert.ok(pages > 1)
+    assert.deepEqual([probe.video.width, probe.video.height, probe.format], [32, 24, 'webp'])
+    const meta = await sharp(path, {animated: true}).metadata()
+    const all: VideoFrame[] = []
+    for await (const f of await openFrames(ff, probe)) all.push(f)
+    assert.equal(all.length, pages)
+    let t = 0
+    for (const [k, f] of all.entries()) {
+      assert.ok(Math.abs(f.time - t) < 1e-9, `frame ${k} at ${f.time}, expected ${t}`)
+      const page = await sharp(path, {page: k}).removeAlpha().raw().toBuffer()
+      assert.deepEqual(Buffer.from(f.pixels), page)
+      t += meta.delay![k]! / 1000
+    }
+    const tail: VideoFrame[] = []
+    for await (const f of await openFrames(ff, probe, {skipFrames: 2})) tail.push(f)
+    assert.deepEqual(
+      tail.map((f) => [f.index, f.time]),
+      all.slice(2).map((f) => [f.index, f.time]),
+    )
+    const ticks: number[] = []
+    for await (const f of await openFrames(ff, probe, {fps: 5, start: 0.1})) ticks.push(Math.round(f.time * 1000))
+    assert.deepEqual(ticks.slice(0, 3), [100, 300, 500])
   })
 })
