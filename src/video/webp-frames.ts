@@ -71,15 +71,14 @@ export function decodeAnimatedWebp(probe: VideoProbe, options: DecodeOptions = {
   const end = options.duration === undefined ? Infinity : start + options.duration
   const frameBytes = width * height * 3
   const batch = Math.max(1, Math.floor(BATCH_BYTES / frameBytes))
-  const state = {closed: false}
 
   async function* shown(): AsyncGenerator<{time: number; pixels: Uint8Array}> {
     const delays = (await meta).delay ?? []
     let time = 0
-    for (let first = 0; first < pages && !state.closed; first += batch) {
+    for (let first = 0; first < pages; first += batch) {
       const n = Math.min(batch, pages - first)
       const raw = await sharp(probe.path, {page: first, pages: n}).removeAlpha().raw().toBuffer()
-      for (let k = 0; k < n && !state.closed; k++) {
+      for (let k = 0; k < n; k++) {
         yield {time, pixels: new Uint8Array(raw.subarray(k * frameBytes, (k + 1) * frameBytes))}
         time += (delays[first + k] ?? 100) / 1000
       }
@@ -130,8 +129,8 @@ export function decodeAnimatedWebp(probe: VideoProbe, options: DecodeOptions = {
     sampleAspect: {num: 1, den: 1},
     pid: undefined,
     [Symbol.asyncIterator]: () => iterable,
+    // Returning the generator ends the page walk at its current frame.
     close: async () => {
-      state.closed = true
       await iterable.return(undefined)
     },
     running: () => false,
