@@ -54,6 +54,29 @@ describe('video encoders', () => {
     })
   })
 
+  it('a rotated source goes through at its displayed size: decode → 16-bit map → FFV1 → the same values', async () => {
+    const clip = await makeClip(dir, 'rotated', {width: 40, height: 24, frames: 3, rotate: 90})
+    const video = await decodeVideo(ff, await probeVideo(ff, clip))
+    assert.deepEqual([video.width, video.height], [24, 40])
+    const path = join(dir, 'rotated-depth.mkv')
+    const encoder = new VideoEncoder(ff, losslessDepthVideo({path, width: video.width, height: video.height, timeBase: video.timeBase}))
+    const maps: Uint16Array[] = []
+    for await (const frame of video) {
+      const map = Uint16Array.from({length: frame.width * frame.height}, (_, i) => frame.pixels[3 * i]! * 257 + i)
+      maps.push(map)
+      await encoder.push(map, frame.pts)
+    }
+    await encoder.finish()
+    const back = await readBack(path, 1, 16)
+    assert.deepEqual(
+      back.map((f) => [f.width, f.height]),
+      maps.map(() => [24, 40]),
+    )
+    back.forEach((f, i) => {
+      assert.deepEqual(f.pixels, maps[i])
+    })
+  })
+
   it('FFV1 gray keeps 8-bit labels exactly', async () => {
     const [width, height] = [15, 9]
     const labels = [0, 1].map((k) => Uint8Array.from({length: width * height}, (_, i) => (i * 7 + k) % 151))
