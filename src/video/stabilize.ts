@@ -205,6 +205,14 @@ export function toUint16(raw: Float32Array, map: AffineMap, out = new Uint16Arra
   return out
 }
 
+/** Everything the one-pass stabiliser carries from frame to frame: a few thousand numbers (JSON-safe). */
+export interface StabilizerState {
+  /** The previous frame's aligned cell means (null for cells without a finite value); null before any frame. */
+  readonly reference: (number | null)[] | null
+  readonly lo: number
+  readonly hi: number
+}
+
 /** The one-pass mode (see the top of this file): feed frames in order, get each frame's map at once. */
 export class OnePassStabilizer {
   readonly #grid: CellGrid
@@ -230,6 +238,24 @@ export class OnePassStabilizer {
     if (!(this.#weight > 0 && this.#weight <= 1)) throw new RangeError(`emaWeight must be in (0, 1], got ${this.#weight}`)
     if (!(this.#trim >= 0 && this.#trim < 1)) throw new RangeError(`trim must be in [0, 1), got ${this.#trim}`)
     this.#grid = new CellGrid(width, height, options.samples ?? 4096)
+  }
+
+  /**
+   * The state after the frames fed so far. Saved next to the outputs of frame k, it lets an interrupted run
+   * resume at frame k + 1 with exactly the maps an uninterrupted run gives (restore, then feed k + 1, …).
+   */
+  state(): StabilizerState {
+    const reference = this.#reference === undefined ? null : Array.from(this.#reference, (v) => (Number.isFinite(v) ? v : null))
+    return {reference, lo: this.#lo, hi: this.#hi}
+  }
+
+  restore(state: StabilizerState): void {
+    if (state.reference !== null && state.reference.length !== this.#grid.cols * this.#grid.rows) {
+      throw new RangeError(`stabiliser state has ${state.reference.length} cells, this frame size has ${this.#grid.cols * this.#grid.rows}`)
+    }
+    this.#reference = state.reference === null ? undefined : Float64Array.from(state.reference, (v) => v ?? NaN)
+    this.#lo = state.lo
+    this.#hi = state.hi
   }
 
   next(raw: Float32Array): StabilizedFrame {

@@ -60,6 +60,23 @@ describe('temporal stabilisation', () => {
     assert.ok(Math.abs(min) < 1e-6 && Math.abs(max - 1) < 1e-6, `${min}..${max}`)
   })
 
+  it('resumes from a saved state with exactly the maps of an uninterrupted run', () => {
+    const frames = [
+      ...syntheticSequence({width: W, height: H, frames: 12, seed: 9, scaleJitter: 0.05, shiftJitter: 0.03, noise: 0.01, outliers: 0.001, movingObject: true}),
+    ]
+    const whole = new OnePassStabilizer(W, H)
+    const maps = frames.map((f) => whole.next(f.raw).map)
+    const first = new OnePassStabilizer(W, H)
+    for (const f of frames.slice(0, 5)) first.next(f.raw)
+    const saved = JSON.parse(JSON.stringify(first.state())) as ReturnType<OnePassStabilizer['state']>
+    const resumed = new OnePassStabilizer(W, H)
+    resumed.restore(saved)
+    assert.deepEqual(
+      frames.slice(5).map((f) => resumed.next(f.raw).map),
+      maps.slice(5),
+    )
+  })
+
   it('keeps the two-pass range and converts to 16 bits as the reference truncates', () => {
     const global = new GlobalRange()
     global.add(Float32Array.from([2, 3]))
