@@ -13,7 +13,8 @@ import {stem} from './datasets/layout.js'
 import {depthEvalStages, predictionKind, segmentEvalStages, type EvalStages} from './predict-model.js'
 import {savedPredictionSamples, type PredictionSource, type SavedPredictionSample} from './predict-files.js'
 import {Scorer, scoreSink, type EvalRunSample, type Scorable} from './predict-score.js'
-import type {DepthProtocol, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
+import {ORDINAL_PROTOCOL} from './protocol.js'
+import type {DepthProtocol, EvalProtocol, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
 
 /**
  * Where predictions come from: a model run through the scheduler (loaded for this run, or `loaded` already, as a
@@ -68,8 +69,9 @@ export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}
   return outcome
 }
 
-function protocolFor(settings: EvalRunSettings, card: ModelCard | undefined, kind: PredictionKind): DepthProtocol | SegmentProtocol {
+function protocolFor(settings: EvalRunSettings, card: ModelCard | undefined, kind: PredictionKind): EvalProtocol {
   if (settings.dataset.task === 'depth') return settings.depthProtocol(kind)
+  if (settings.dataset.task === 'ordinal') return ORDINAL_PROTOCOL
   return settings.segmentProtocol(card?.labels?.length ?? settings.dataset.classNames.length)
 }
 
@@ -121,7 +123,7 @@ async function withModel(
     return {
       dataset,
       scorer,
-      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'depth' ? kind : null},
+      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'segment' ? null : kind},
       // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
       classNames:
         dataset.task === 'segment'
@@ -155,7 +157,7 @@ async function withFiles(settings: EvalRunSettings, source: PredictionSource, ru
   return {
     dataset,
     scorer,
-    model: {path: null, name: null, predictions: source.dir, predictionKind: dataset.task === 'depth' ? source.kind : null},
+    model: {path: null, name: null, predictions: source.dir, predictionKind: dataset.task === 'segment' ? null : source.kind},
     classNames: dataset.task === 'segment' ? dataset.classNames : undefined,
     interrupted: outcome.interrupted,
   }

@@ -4,7 +4,8 @@ import type {EvalDataset, EvalSample, ImageSize} from './datasets/dataset.js'
 import {scoreDepthImage} from './metrics/depth-image.js'
 import {SegmentCounts} from './metrics/segment-counts.js'
 import {scoreSegmentImage} from './metrics/segment-image.js'
-import type {DepthImageRecord, DepthPrediction, DepthProtocol, ImageRecord, ImageStatus, SegmentImageRecord, SegmentProtocol} from './types.js'
+import {scoreOrdinalImage} from './metrics/whdr.js'
+import type {DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, ImageStatus, SegmentImageRecord} from './types.js'
 
 /**
  * Scores images one at a time against their ground truth and keeps only what the report needs: one small
@@ -18,7 +19,7 @@ export class Scorer {
 
   constructor(
     readonly dataset: EvalDataset,
-    readonly protocol: DepthProtocol | SegmentProtocol,
+    readonly protocol: EvalProtocol,
   ) {
     this.counts = protocol.task === 'segment' ? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex) : undefined
   }
@@ -70,8 +71,18 @@ export class Scorer {
     return record.status
   }
 
+  /** Ordinal: the sample's point pairs read at the prediction, which is at the image's size (metrics/whdr.ts). */
+  async ordinal(sample: EvalSample, prediction: DepthPrediction): Promise<ImageStatus> {
+    if (this.dataset.task !== 'ordinal') throw new Error('ordinal scoring of a dataset without point pairs')
+    const counts = scoreOrdinalImage(prediction, await this.dataset.readGt(sample))
+    this.records.push({id: sample.id, status: 'scored', ...counts})
+    return 'scored'
+  }
+
   private push(sample: EvalSample, status: 'missing-gt' | 'failed', error: string): ImageStatus {
     if (this.protocol.task === 'depth') this.records.push({id: sample.id, status, pixels: 0, metrics: null, error})
+    else if (this.protocol.task === 'ordinal')
+      this.records.push({id: sample.id, status, pairs: 0, disagreements: 0, fartherPairs: 0, fartherDisagreements: 0, error})
     else this.records.push({id: sample.id, status, pixels: 0, pixAcc: null, mIoU: null, error})
     return status
   }
@@ -88,7 +99,10 @@ export function scoreSink<S extends EvalRunSample>(scorer: Scorer, kind: DepthPr
   return {
     async consume({sample, size, prediction}) {
       if ('values' in prediction) {
-        await scorer.depth(sample.evalSample, {width: prediction.width, height: prediction.height, data: prediction.values, kind}, size)
+        const depth = {width: prediction.width, height: prediction.height, data: prediction.values, kind}
+        // Point pairs are read at the same prediction a depth map is scored on (the image's size).
+        if (scorer.protocol.task === 'ordinal') await scorer.ordinal(sample.evalSample, depth)
+        else await scorer.depth(sample.evalSample, depth, size)
       } else await scorer.segment(sample.evalSample, prediction.classes, size)
       return []
     },
