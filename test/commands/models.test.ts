@@ -203,7 +203,9 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(code, 0, stderr)
     assert.match(stderr, /^tiny: another dpt process is downloading it; waiting for it to finish$/m)
     assert.deepEqual([(JSON.parse(a.stdout) as ModelsPullResult).downloaded, (JSON.parse(stdout) as ModelsPullResult).downloaded], [true, false])
-    assert.equal(hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET').length, 1)
+    // One download from the start; on a loaded machine the held first pull may time out (DPT_HTTP_TIMEOUT) and
+    // resume with a Range request, which is the same download going on, not a second one.
+    assert.equal(hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET' && r.range === undefined).length, 1)
   })
 
   it('honours HTTP_PROXY (through a CONNECT proxy) and NO_PROXY', async () => {
