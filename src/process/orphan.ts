@@ -9,9 +9,9 @@ export interface Lifelines {
 
 /**
  * What tells dpt that the job it ran for is gone, though no signal reached it:
- * - in a Slurm job, the task's process (SLURM_TASK_PID, the batch script): `scancel` ends that script, and
- *   when its children are not tracked (seen on this project's single-node Slurm) a `dpt` or `npx dpt` under it
- *   runs on, taking the cores Slurm has given to the next job;
+ * - in a Slurm job, the task's process (SLURM_TASK_PID, the batch script): `scancel` ends that script, and on
+ *   this project's single-node Slurm (proctrack/linuxproc) an `npx dpt` under it was not signalled at all and
+ *   ran on (npm, sh and dpt), taking cores Slurm had given to the next job;
  * - under `npx` / `npm exec` (npm puts npm_command in the environment of what it runs), the parent: npm does
  *   not pass SIGTERM on, so killing npm left dpt running;
  * - in the child dpt starts itself as (src/process/respawn.ts, DPT_RESPAWNED), the parent dpt.
