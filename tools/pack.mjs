@@ -1,16 +1,16 @@
 // npm pack/publish hooks (package.json prepack/postpack): `node tools/pack.mjs pre|post`, run after the build.
 //
-// pre writes three things into the tree that `npm pack` then takes, and post removes them again:
+// pre writes two things into the tree that `npm pack` then takes, and post puts the tree back:
 // - oclif.manifest.json: oclif reads the commands' metadata from it instead of importing every command
 //   (`dpt --version` 0.70 → 0.29 s, `dpt depth --help` 1.24 → 0.43 s).
-// - npm-shrinkwrap.json, a copy of package-lock.json: an installed CLI gets the dependency versions it was
-//   tested with (npm's advice for global tools), and installs from a cache that `npm ci` filled work offline.
 // - the bundled onnxruntime-node without its postinstall. On linux/x64, with no flag set, that script downloads
 //   the CUDA provider from NuGet, and the install fails on a machine that reaches only the npm registry. A
 //   dependency's .npmrc is ignored and `overrides` count only at the root, but a bundled dependency
 //   (package.json bundleDependencies) is installed exactly as packed: onnxruntime-node as published, less that
 //   one `scripts` entry. The CPU provider is in the npm package; the CUDA provider is one documented command
-//   (README, Install) that runs the same script.
+//   (README, Install) that runs the same script. (npm 9 and 10, in global installs of a package that has any
+//   bundled dependency, also install sharp's packages for every other platform: 27 instead of 4, +240 MB, unused;
+//   npm 11 and local installs do not.)
 import {Plugin} from '@oclif/core'
 import {copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
@@ -20,7 +20,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const ortJson = join(root, 'node_modules', 'onnxruntime-node', 'package.json')
 const savedOrtJson = join(root, 'node_modules', '.cache', 'dpt-pack', 'onnxruntime-node.package.json')
 const manifest = join(root, 'oclif.manifest.json')
-const shrinkwrap = join(root, 'npm-shrinkwrap.json')
 
 /** What onnxruntime-node's postinstall downloads: a tree that has them would pack 400+ MB of CUDA libraries. */
 const CUDA_FILES = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so', 'libonnxruntime_providers_tensorrt.so']
@@ -32,7 +31,6 @@ async function pre() {
   const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true})
   await plugin.load()
   writeFileSync(manifest, JSON.stringify(plugin.manifest, null, 2) + '\n')
-  copyFileSync(join(root, 'package-lock.json'), shrinkwrap)
 
   const ort = JSON.parse(readFileSync(ortJson, 'utf8'))
   if (ort.scripts?.postinstall === undefined) return
@@ -45,7 +43,6 @@ async function pre() {
 function post() {
   if (existsSync(savedOrtJson)) renameSync(savedOrtJson, ortJson)
   rmSync(manifest, {force: true})
-  rmSync(shrinkwrap, {force: true})
 }
 
 const step = process.argv[2]

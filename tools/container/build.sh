@@ -12,6 +12,10 @@ podman image exists "$base" || tools/container/make-base.sh "$base"
 context=$(mktemp -d)
 trap 'rm -rf "$context"' EXIT
 npm pack --pack-destination "$context"
-# The install stage fetches the package's dependencies from the npm registry (host network: no CNI needed).
-podman build --network host --build-arg "BASE=$base" -f tools/container/Dockerfile -t "$tag" "$context"
+# The install stage fetches the package's dependencies from the npm registry (host network: no CNI needed),
+# trusting the CA file the host's npm trusts, if any.
+ca=()
+cafile=$(npm config get cafile)
+if [[ -f $cafile ]]; then ca=(--volume "$cafile:/run/host-ca.crt:ro" --build-arg NPM_CONFIG_CAFILE=/run/host-ca.crt); fi
+podman build --network host "${ca[@]}" --build-arg "BASE=$base" -f tools/container/Dockerfile -t "$tag" "$context"
 podman image ls "$tag"
