@@ -1,6 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
-import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
+import {handleRunError} from '../command-errors.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
 import type {RunResult} from '../pipeline/images.js'
@@ -35,6 +36,8 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
+    const split = shardedGlobalNormalization(flags.normalize, flags.shard)
+    if (split !== undefined) handleRunError(this, split)
     return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
       depthTask({
         outDir: settings.outDir,

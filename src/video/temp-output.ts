@@ -5,7 +5,7 @@ import {basename, dirname, join} from 'node:path'
 
 /**
  * A video is written under a temporary name next to its target and renamed into place only once ffmpeg has
- * finished it, as src/pipeline/write/atomic.ts does for images: an interrupted run never leaves a partial
+ * finished it, as src/pipeline/sinks/atomic.ts does for images: an interrupted run never leaves a partial
  * video under the final name, and `--skip-existing` can trust any video it finds. The temporary name ends in
  * `.tmp`, which input discovery skips.
  */

@@ -248,7 +248,7 @@ describe('dpt models, default model and doctor (CLI)', () => {
     )
     const cuda = ok.runtime.providers.find((p) => p.name === 'cuda')
     assert.equal(cuda?.installed, false)
-    assert.match(cuda.reason ?? '', /ONNXRUNTIME_NODE_INSTALL=cuda12/)
+    assert.match(cuda.reason ?? '', /onnxruntime-node\/script\/install\.js" --onnxruntime-node-install=cuda12/)
     assert.ok(ok.cpu.cores >= 1 && (ok.cpu.features === null || ok.cpu.features.includes('sse4_2') || ok.cpu.features.includes('asimd')))
     assert.equal(ok.threads.workers, 1)
     assert.equal(ok.cache.dir, env.DPT_CACHE)

@@ -90,7 +90,7 @@ ${EVAL_EXIT_CODES_HELP}`
           run,
           label: id,
           paperModel,
-          shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: true, env: process.env}),
+          shard: flags.shard === undefined ? undefined : parseShard(flags.shard, process.env),
           gates,
           reportDir: flags['report-dir'],
           report: flags.report,
