@@ -1,3 +1,5 @@
+import type {ConfusionMatrix} from '../analysis/confusion.js'
+import type {DepthAccumulator} from '../analysis/depth-accumulator.js'
 import {byId, meanDepthMetrics} from '../metrics/depth-aggregate.js'
 import {SegmentCounts} from '../metrics/segment-counts.js'
 import {segmentMetrics} from '../metrics/segment-metrics.js'
@@ -10,6 +12,7 @@ import {
   type EvalReport,
   type ImageRecord,
   type ModelInfo,
+  type ReportAnalysis,
   type ReportCounts,
   type ShardInfo,
 } from '../types.js'
@@ -25,6 +28,13 @@ export interface ReportInput {
   readonly classNames?: readonly string[] | undefined
   /** Given for a --shard run: the report becomes partial and carries its accumulators for `dpt eval merge`. */
   readonly shard?: ShardInfo | undefined
+  /** What the HTML report plots, accumulated over the same images (the report's `analysis`; omitted when absent). */
+  readonly analysis?: AnalysisInput | undefined
+}
+
+export interface AnalysisInput {
+  readonly confusion?: ConfusionMatrix | undefined
+  readonly depth?: DepthAccumulator | undefined
 }
 
 /**
@@ -41,16 +51,28 @@ export function buildReport(input: ReportInput): EvalReport {
   let perClass: ClassRow[] | undefined
   if (protocol.task === 'depth') {
     metrics = meanDepthMetrics(images.filter((r) => 'metrics' in r))
+    const depth = input.analysis?.depth
+    if (depth !== undefined) {
+      const analysis: ReportAnalysis = {depth: depth.toJSON()}
+      return input.shard === undefined
+        ? {...base, metrics, analysis, images}
+        : {...base, metrics, analysis, images, partial: {shard: input.shard, accumulators: {}}}
+    }
   } else {
     const segmentCounts = input.segmentCounts ?? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
     const result = segmentMetrics(segmentCounts, input.classNames ?? [])
     metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, Number.isNaN(v) ? null : v]))
     perClass = [...result.perClass]
+    const confusion = input.analysis?.confusion
+    const analysis: {analysis?: ReportAnalysis} =
+      confusion === undefined
+        ? {}
+        : {analysis: {segment: {labelPixels: [...segmentCounts.label], predictedPixels: [...segmentCounts.predicted], confusion: confusion.toCells()}}}
     if (input.shard !== undefined) {
       const accumulators = {segmentCounts: segmentCounts.toJSON(), classNames: perClass.map((r) => r.name)}
-      return {...base, metrics, perClass, images, partial: {shard: input.shard, accumulators}}
+      return {...base, metrics, perClass, ...analysis, images, partial: {shard: input.shard, accumulators}}
     }
-    return {...base, metrics, perClass, images}
+    return {...base, metrics, perClass, ...analysis, images}
   }
   return input.shard === undefined ? {...base, metrics, images} : {...base, metrics, images, partial: {shard: input.shard, accumulators: {}}}
 }
