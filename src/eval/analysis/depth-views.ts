@@ -49,3 +49,15 @@ export function densityCells(analysis: DepthAnalysis): DensityCell[] {
     shareOfGt: pixels / analysis.pixels[g]!,
   }))
 }
+
+/** The depths that occur (ground truth or prediction), as bin edges in metres: the plots' axis range. */
+export function occupiedRange(analysis: DepthAnalysis): readonly [number, number] {
+  let lo = analysis.bins.count
+  let hi = -1
+  for (const [g, p] of analysis.joint) {
+    lo = Math.min(lo, g, p)
+    hi = Math.max(hi, g, p)
+  }
+  if (hi < 0) return [analysis.bins.min, analysis.bins.max]
+  return [binEdge(analysis.bins, lo), binEdge(analysis.bins, hi + 1)]
+}
