@@ -89,7 +89,7 @@ function renderPage(data: ContactSheetData, current: number, pages: number): str
   const entries = data.entries.slice(from, from + data.pageSize)
   const key =
     data.depth !== undefined
-      ? `<figure class="panel"><img src="${href(COLOUR_BAR)}" alt="colour bar"><figcaption>${esc(data.depth.colormap)}, each output normalised over its own range (listed per image, ${esc(data.depth.unit)})</figcaption></figure>`
+      ? `<figure class="panel"><img class="key" src="${href(COLOUR_BAR)}" alt="colour bar"><figcaption>${esc(data.depth.colormap)}, each output normalised over its own range (listed per image, ${esc(data.depth.unit)})</figcaption></figure>`
       : '<p class="note">Each row lists the classes covering most of its output, with the palette’s colour and their share of the pixels.</p>'
   const rows = entries.map((e, i) => row(data, e, from + i + 1))
   const columns = [

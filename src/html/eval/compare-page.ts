@@ -1,6 +1,6 @@
 import {mkdir} from 'node:fs/promises'
 import {isDeepStrictEqual} from 'node:util'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {formatMetric, metricsOf} from '../../eval/report/metric-catalog.js'
 import {describeDataset, describeModel} from '../../eval/report/describe.js'
 import type {EvalReport} from '../../eval/types.js'
@@ -12,6 +12,7 @@ import {renderSvg} from '../charts/render.js'
 import {esc, href} from '../page/escape.js'
 import {figure, htmlPage, section, table, type PageSection} from '../page/layout.js'
 import {imageAnchor} from './image-cards.js'
+import {findManifest} from './manifest.js'
 import {badness, rankingMetric} from './rank.js'
 import {formatDelta, verdictOf} from './verdict.js'
 
@@ -24,6 +25,9 @@ export interface ComparePageInput {
   readonly afterPage?: string
   /** How many of the images that got most worse are listed (default 25). */
   readonly worst?: number
+  /** Ids with an image card on each run's page (its site's saved images); others are not linked. */
+  readonly beforeCards?: ReadonlySet<string>
+  readonly afterCards?: ReadonlySet<string>
 }
 
 /**
@@ -76,7 +80,7 @@ export async function renderComparePage(input: ComparePageInput): Promise<string
       .sort((x, y) => x.delta - y.delta || (x.name < y.name ? -1 : 1))
     const svg = await renderSvg(
       deltaChart(
-        'class-deltas',
+        'deltas',
         rows.map((r) => ({name: r.name, delta: r.delta, verdict: verdictOf(r.delta, 'higher')})),
         'Δ IoU (pp), after − before',
       ),
@@ -101,12 +105,12 @@ export async function renderComparePage(input: ComparePageInput): Promise<string
   const deltas = changes.map((c) => (metric.better === 'lower' ? c.worse : -c.worse))
   const hist = await renderSvg(histogram('image-deltas', deltas, `per-image Δ ${metric.label} (after − before)`))
   const most = [...changes].sort((x, y) => y.worse - x.worse || (x.id < y.id ? -1 : 1)).slice(0, input.worst ?? 25)
-  const cardLink = (page: string | undefined, id: string, text: string): string =>
-    page === undefined ? esc(text) : `<a href="${href(page)}#${imageAnchor(id)}">${esc(text)}</a>`
+  const cardLink = (page: string | undefined, cards: ReadonlySet<string> | undefined, id: string, text: string): string =>
+    page === undefined || cards?.has(id) !== true ? esc(text) : `<a href="${href(page)}#${imageAnchor(id)}">${esc(text)}</a>`
   const rows = most.map((c) => [
     esc(c.id),
-    cardLink(input.beforePage, c.id, formatMetric(metric, c.before)),
-    cardLink(input.afterPage, c.id, formatMetric(metric, c.after)),
+    cardLink(input.beforePage, input.beforeCards, c.id, formatMetric(metric, c.before)),
+    cardLink(input.afterPage, input.afterCards, c.id, formatMetric(metric, c.after)),
     `<span class="${c.worse > 0 ? 'worse' : c.worse < 0 ? 'better' : 'same'}">${esc(formatDelta(metric, c.after - c.before))}</span>`,
   ])
   sections.push(
@@ -130,10 +134,20 @@ export async function renderComparePage(input: ComparePageInput): Promise<string
   })
 }
 
-/** Writes the comparison page as `file` inside `dir` (created if needed); returns its path. */
+/**
+ * Writes the comparison page as `file` inside `dir` (created if needed); returns its path. With `beforePage` /
+ * `afterPage` (relative to `dir`), the images that got worse link to their cards in those runs' pages when the
+ * sites saved them (their `assets/manifest.json`).
+ */
 export async function writeComparePage(dir: string, input: ComparePageInput, file = 'compare.html'): Promise<string> {
   await mkdir(dir, {recursive: true})
+  const cards = async (page: string | undefined, report: EvalReport): Promise<ReadonlySet<string> | undefined> => {
+    if (page === undefined) return undefined
+    const lookup = await findManifest(join(dir, dirname(page)), report)
+    return new Set('manifest' in lookup ? lookup.manifest.images.map((im) => im.id) : [])
+  }
+  const [beforeCards, afterCards] = await Promise.all([cards(input.beforePage, input.before), cards(input.afterPage, input.after)])
   const path = join(dir, file)
-  await writeFileAtomic(path, Buffer.from(await renderComparePage(input)))
+  await writeFileAtomic(path, Buffer.from(await renderComparePage({...input, beforeCards, afterCards})))
   return path
 }

@@ -37,7 +37,7 @@ export function imageCard(assets: ImageAssets, heading: string, record: ImageRec
     )
     .join('')
   const keys = assets.keys
-    .map((k) => `<figure class="panel"><img src="${href(k.file)}" alt="${esc(k.label)}"><figcaption>${esc(k.label)}</figcaption></figure>`)
+    .map((k) => `<figure class="panel"><img class="key" src="${href(k.file)}" alt="${esc(k.label)}"><figcaption>${esc(k.label)}</figcaption></figure>`)
     .join('')
   return `<div class="card" id="${imageAnchor(assets.id)}"><h3>${esc(heading)}</h3><p>${metricsLine(record)}</p><div class="panels">${panels}</div><div class="aside">${keys}</div><p class="note">${esc(assets.note)} Click a panel for the full-size file.</p></div>`
 }

@@ -31,6 +31,7 @@ figcaption { color: var(--muted); font-size: 13px; }
 .panel figcaption { font-size: 12px; }
 .aside { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
 .aside img { display: block; }
+img.key { max-width: none; border: 0; }
 .swatch { display: inline-block; width: 11px; height: 11px; border: 1px solid #0003; vertical-align: -1px; margin-right: 3px; }
 .pager { margin: 10px 0; display: flex; flex-wrap: wrap; gap: 4px 8px; }
 .pager a, .pager span { padding: 1px 6px; border: 1px solid var(--line); border-radius: 4px; text-decoration: none; }
