@@ -61,10 +61,18 @@ export interface PageReport {
   readonly brokenLinks: readonly string[]
   /** Count of elements per selector asked for. */
   readonly counts: Readonly<Record<string, number>>
+  /** Texts of the elements per selector asked for in `texts`. */
+  readonly texts: Readonly<Record<string, readonly string[]>>
 }
 
 /** Opens a page from file://, loads every image (lazy ones too), checks its links, counts `selectors`, takes screenshots. */
-export async function inspectPage(browser: Browser, path: string, screenshot: string, selectors: readonly string[] = []): Promise<PageReport> {
+export async function inspectPage(
+  browser: Browser,
+  path: string,
+  screenshot: string,
+  selectors: readonly string[] = [],
+  textSelectors: readonly string[] = [],
+): Promise<PageReport> {
   const page = await browser.context.newPage()
   const consoleErrors: string[] = []
   const network: string[] = []
@@ -90,6 +98,8 @@ export async function inspectPage(browser: Browser, path: string, screenshot: st
     for (const target of new Set(hrefs)) if (!(await linkResolves(target))) brokenLinks.push(target)
     const counts: Record<string, number> = {}
     for (const selector of selectors) counts[selector] = await page.locator(selector).count()
+    const texts: Record<string, string[]> = {}
+    for (const selector of textSelectors) texts[selector] = await page.locator(selector).allTextContents()
     await mkdir(SCREENSHOTS, {recursive: true})
     await page.screenshot({path: join(SCREENSHOTS, `${screenshot}.png`)})
     await page.screenshot({path: join(SCREENSHOTS, `${screenshot}.full.png`), fullPage: true})
@@ -102,6 +112,7 @@ export async function inspectPage(browser: Browser, path: string, screenshot: st
       links: hrefs.length,
       brokenLinks,
       counts,
+      texts,
     }
   } finally {
     await page.close()

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import type {SegmentImageRecord} from '../../src/eval/types.js'
+import {ADE20K_CLASSES} from '../../src/pipeline/segment/ade20k.js'
 import {inspectPage, openBrowser, type Browser, type PageReport} from '../helpers/browser.js'
 import {buildSites, type Sites} from './sites.js'
 
@@ -47,6 +48,20 @@ describe('HTML reports in a real browser (headless Chromium from file://)', () =
     assert.equal(r.counts['.card .panel img'], 6 * 5)
     assert.equal(manifest!.images.length, 6)
     assert.ok(r.images >= 30 && r.links > 30)
+  })
+
+  it('all 150 ADE20K classes: a bar each, every class name written out in full (Vega measured text without a canvas)', async () => {
+    const labels = 'figure[data-chart="classes"] g.role-axis-label text'
+    const r = await inspectPage(browser, sites.allClasses.page, 'eval-segment-150', [bars('classes', 'iou'), bars('classes', 'freq')], [labels])
+    assertClean(r, '150-class report')
+    assert.equal(r.counts[bars('classes', 'iou')], 150)
+    assert.equal(r.counts[bars('classes', 'freq')], 150)
+    const names = new Set(r.texts[labels])
+    assert.deepEqual(
+      ADE20K_CLASSES.filter((n) => !names.has(n)),
+      [],
+      'no class name truncated',
+    )
   })
 
   it('depth report: density cells, error-by-depth bars, distributions, depth and error colour bars', async () => {
