@@ -4,7 +4,8 @@
  * The HTML evaluation report at ADE20K's scale: generated ADE20K-shaped scenes (150 classes, ADE-like class
  * frequencies, 683×512 by default like most ADEChallengeData2016 validation images) are scored by the real
  * Scorer one at a time, each handed to the report's image sink as `dpt eval --html` would; then the worst and
- * best images' keys, the JSON report and the page are written. Prints scoring time next to the report's own
+ * best images' keys, the JSON report and the page are written. `--budget 0` writes every candidate's files at once
+ * (and deletes the evicted ones), the sink's path for images too large to hold. Prints scoring time next to the report's own
  * time (image sink + keys + JSON + page), the report folder's size, and the peak RSS with the RSS along the
  * way (flat: nothing per image is kept beyond its record). Asserts nothing.
  */
@@ -25,6 +26,8 @@ const {values} = parseArgs({
     height: {type: 'string', default: '512'},
     count: {type: 'string', default: '8'},
     out: {type: 'string', default: '.bench/report'},
+    /** MiB of candidates held in memory (EvalImagesSink's memoryBudget); 0 writes every candidate at once. */
+    budget: {type: 'string', default: '256'},
   },
 })
 const images = Number(values.images)
@@ -45,7 +48,14 @@ async function folderBytes(dir: string): Promise<{bytes: number; files: number}>
 const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`
 
 await rm(site, {recursive: true, force: true})
-const sink = new EvalImagesSink({siteDir: site, protocol: ADE_PROTOCOL, count: Number(values.count), classNames: ADE20K_CLASSES, palette: ADE20K_PALETTE})
+const sink = new EvalImagesSink({
+  siteDir: site,
+  protocol: ADE_PROTOCOL,
+  count: Number(values.count),
+  classNames: ADE20K_CLASSES,
+  palette: ADE20K_PALETTE,
+  memoryBudget: Number(values.budget) * 2 ** 20,
+})
 const along: string[] = []
 let done = 0
 const run = await scoreSynthetic(
@@ -74,8 +84,8 @@ const reportMs = run.ms.sink + finish + jsonMs + page
 console.log(`${images} generated ADE20K-shaped images, ${width}×${height}, ${run.report.counts.scored} scored; worst and best ${values.count} kept`)
 console.log(`scoring (Scorer, analysis included):   ${(run.ms.score / 1000).toFixed(2)} s  (${(run.ms.score / images).toFixed(1)} ms/image)`)
 console.log(`report:                                ${(reportMs / 1000).toFixed(2)} s`)
-console.log(`  image sink, during scoring:          ${(run.ms.sink / 1000).toFixed(2)} s  (${sink.writes} images got panels, ${2 * Number(values.count)} kept)`)
-console.log(`  keys + manifest:                     ${(finish / 1000).toFixed(2)} s`)
+console.log(`  image sink, during scoring:          ${(run.ms.sink / 1000).toFixed(2)} s  (${sink.holds} candidates held in memory for a while)`)
+console.log(`  panels of the kept + keys:           ${(finish / 1000).toFixed(2)} s  (${sink.writes} images written in all, ${2 * Number(values.count)} kept)`)
 console.log(`  JSON report:                         ${(jsonMs / 1000).toFixed(2)} s  (${mb(json.length)})`)
 console.log(`  page:                                ${(page / 1000).toFixed(2)} s`)
 console.log(`(generating the scenes, not counted:   ${(run.ms.generate / 1000).toFixed(2)} s)`)

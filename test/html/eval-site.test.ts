@@ -60,65 +60,68 @@ describe('image panels', () => {
 })
 
 describe('worst and best images of a run', () => {
-  it('leave exactly their folders, listed in the manifest, whatever the order the images come in', async () => {
-    const siteDir = await mkdtemp(join(tmpdir(), 'dpt-sink-'))
-    try {
-      // A shuffled arrival order (Fisher–Yates with the test's generator).
-      const order = Array.from({length: 30}, (_, k) => k + 1)
-      const rnd = random(8)
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1))
-        ;[order[i], order[j]] = [order[j]!, order[i]!]
-      }
-      const sink = new EvalImagesSink({siteDir, protocol: ADE_PROTOCOL, count: 2, classNames: ADE20K_CLASSES, palette: ADE20K_PALETTE})
-      const run = await scoreSynthetic(
-        'segment',
-        order,
-        (s) => segmentScene(s, 40, 30, 0.7),
-        siteDir,
-        (image, scene) => sink.offer(image, scene.rgb),
-      )
-      const manifest = await sink.finish(run.report)
-      const scored = (run.report.images as SegmentImageRecord[]).filter((r) => r.mIoU !== null).sort((a, b) => a.mIoU! - b.mIoU! || (a.id < b.id ? -1 : 1))
-      assert.deepEqual(
-        manifest.worst,
-        scored.slice(0, 2).map((r) => r.id),
-      )
-      assert.deepEqual(
-        manifest.best,
-        scored
-          .slice(-2)
-          .reverse()
-          .map((r) => r.id),
-      )
-      const folders = (await readdir(join(siteDir, 'assets'))).filter((f) => f !== 'manifest.json').sort()
-      assert.deepEqual(folders, manifest.images.map((im) => im.folder.slice('assets/'.length)).sort())
-      assert.equal(folders.length, 4)
-      assert.ok(sink.writes > 4, `${sink.writes} images got files on the way; the evicted ones were deleted`)
-      assert.deepEqual(await readdir(join(siteDir, manifest.images[0]!.folder)).then((f) => f.sort()), [
-        'error.jpg',
-        'error.thumb.jpg',
-        'gt.png',
-        'gt.thumb.png',
-        'input.jpg',
-        'input.thumb.jpg',
-        'legend.svg',
-        'prediction.png',
-        'prediction.thumb.png',
-      ])
+  for (const memoryBudget of [undefined, 0]) {
+    it(`leave exactly their folders, listed in the manifest, whatever the order the images come in (${memoryBudget === 0 ? 'written at once, evicted files deleted' : 'candidates held in memory'})`, async () => {
+      const siteDir = await mkdtemp(join(tmpdir(), 'dpt-sink-'))
+      try {
+        // A shuffled arrival order (Fisher–Yates with the test's generator).
+        const order = Array.from({length: 30}, (_, k) => k + 1)
+        const rnd = random(8)
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = Math.floor(rnd() * (i + 1))
+          ;[order[i], order[j]] = [order[j]!, order[i]!]
+        }
+        const sink = new EvalImagesSink({siteDir, protocol: ADE_PROTOCOL, count: 2, classNames: ADE20K_CLASSES, palette: ADE20K_PALETTE, memoryBudget})
+        const run = await scoreSynthetic(
+          'segment',
+          order,
+          (s) => segmentScene(s, 40, 30, 0.7),
+          siteDir,
+          (image, scene) => sink.offer(image, scene.rgb),
+        )
+        const manifest = await sink.finish(run.report)
+        const scored = (run.report.images as SegmentImageRecord[]).filter((r) => r.mIoU !== null).sort((a, b) => a.mIoU! - b.mIoU! || (a.id < b.id ? -1 : 1))
+        assert.deepEqual(
+          manifest.worst,
+          scored.slice(0, 2).map((r) => r.id),
+        )
+        assert.deepEqual(
+          manifest.best,
+          scored
+            .slice(-2)
+            .reverse()
+            .map((r) => r.id),
+        )
+        const folders = (await readdir(join(siteDir, 'assets'))).filter((f) => f !== 'manifest.json').sort()
+        assert.deepEqual(folders, manifest.images.map((im) => im.folder.slice('assets/'.length)).sort())
+        assert.equal(folders.length, 4)
+        if (memoryBudget === 0) assert.ok(sink.writes > 4 && sink.holds === 0, `${sink.writes} images got files on the way; the evicted ones were deleted`)
+        else assert.ok(sink.writes === 4 && sink.holds > 4, `${sink.holds} candidates held, only the ${sink.writes} that stayed written`)
+        assert.deepEqual(await readdir(join(siteDir, manifest.images[0]!.folder)).then((f) => f.sort()), [
+          'error.jpg',
+          'error.thumb.jpg',
+          'gt.png',
+          'gt.thumb.png',
+          'input.jpg',
+          'input.thumb.jpg',
+          'legend.svg',
+          'prediction.png',
+          'prediction.thumb.png',
+        ])
 
-      assert.ok('manifest' in (await findManifest(siteDir, run.report)))
-      const other = await findManifest(siteDir, {...run.report, protocol: {...ADE_PROTOCOL, flip: true}})
-      assert.match('missing' in other ? other.missing : '', /another run/)
-      await rm(join(siteDir, manifest.images[0]!.panels[1]!.file.thumb))
-      const incomplete = await findManifest(siteDir, run.report)
-      assert.match('missing' in incomplete ? incomplete.missing : '', /incomplete .*gt\.thumb\.png/)
-      await writeFile(join(siteDir, MANIFEST_PATH), 'not json')
-      assert.ok('missing' in (await findManifest(siteDir, run.report)))
-    } finally {
-      await rm(siteDir, {recursive: true, force: true})
-    }
-  })
+        assert.ok('manifest' in (await findManifest(siteDir, run.report)))
+        const other = await findManifest(siteDir, {...run.report, protocol: {...ADE_PROTOCOL, flip: true}})
+        assert.match('missing' in other ? other.missing : '', /another run/)
+        await rm(join(siteDir, manifest.images[0]!.panels[1]!.file.thumb))
+        const incomplete = await findManifest(siteDir, run.report)
+        assert.match('missing' in incomplete ? incomplete.missing : '', /incomplete .*gt\.thumb\.png/)
+        await writeFile(join(siteDir, MANIFEST_PATH), 'not json')
+        assert.ok('missing' in (await findManifest(siteDir, run.report)))
+      } finally {
+        await rm(siteDir, {recursive: true, force: true})
+      }
+    })
+  }
 
   it('the Scorer hands each scored image to its sink with its ground truth, and records the classes present', async () => {
     const seen: ScoredImage[] = []

@@ -19,27 +19,43 @@ export interface EvalImagesOptions {
   /** The per-image metric they are ranked by (default absRel for depth, mIoU for segmentation). */
   readonly rankBy?: string
   readonly limits?: Partial<RasterLimits>
+  /**
+   * Bytes of candidates' pixels held in memory instead of written at once (default 256 MiB): most candidates are
+   * pushed out again by later images, and one held in memory costs a copy, not eight image files.
+   */
+  readonly memoryBudget?: number
   /** Segmentation: class names and palette (entry k + 1 colours class k). */
   readonly classNames?: readonly string[]
   readonly palette?: Palette
 }
 
+/** A candidate kept in memory: copies of what it was scored on (the pipeline may reuse its buffers). */
+interface Held {
+  readonly image: ScoredImage
+  readonly pixels: RgbImage | undefined
+  readonly bytes: number
+}
+
 /**
  * The image panels of the worst and best images of an evaluation, chosen in one pass (`Scorer.onScored` →
- * `offer`): an image that enters the current N worst or N best gets its files at once, from the pixels it was
- * scored on, and an image pushed out of both lists has its files deleted. Only 2N images' files remain, and
- * pixels are held only while an image's files are written. Which images remain does not depend on the order
- * they arrive in (ties by id); how many files were written on the way does (≈ N·ln(images/N) per list for a
- * random order).
+ * `offer`) without keeping every image. An image that enters the current N worst or N best is kept: a copy of
+ * its pixels while the candidates fit in `memoryBudget`, else its files are written at once from them. An
+ * image pushed out of both lists is dropped (its copy freed, or its files deleted). `finish` writes the files of
+ * the candidates still in memory: with images of ordinary size only the 2N final images are ever written.
+ * Which images remain does not depend on the order they arrive in (ties by id); how many candidates come and go
+ * does (≈ N·(1 + ln(images/N)) per list for a random order).
  */
 export class EvalImagesSink {
   readonly metric: MetricInfo
   private readonly extremes: Extremes
   private readonly limits: RasterLimits
   private readonly written = new Map<string, Promise<PanelSet>>()
+  private readonly held = new Map<string, Held>()
+  private heldBytes = 0
   private readonly removals: Promise<void>[] = []
-  /** How many images got files, evicted ones included (the cost of one-pass selection). */
+  /** How many images got files (evicted ones included), and how many were kept in memory for a while. */
   writes = 0
+  holds = 0
 
   constructor(private readonly options: EvalImagesOptions) {
     this.metric = rankingMetric(options.protocol, options.rankBy)
@@ -57,14 +73,26 @@ export class EvalImagesSink {
     const {kept, evicted} = this.extremes.offer({id: image.record.id, badness: value})
     for (const id of evicted) this.evict(id)
     if (!kept) return
-    const job = this.write(image, pixels)
-    this.written.set(image.record.id, job)
-    this.writes++
-    await job
+    const bytes = sizeOf(image, pixels)
+    if (this.heldBytes + bytes <= (this.options.memoryBudget ?? DEFAULT_BUDGET)) {
+      this.held.set(image.record.id, {image: copyScored(image), pixels: pixels === undefined ? undefined : {...pixels, data: pixels.data.slice()}, bytes})
+      this.heldBytes += bytes
+      this.holds++
+      return
+    }
+    await this.startWrite(image, pixels)
   }
 
   /** Waits for every write and deletion, then writes `assets/manifest.json` for the report's run. */
   async finish(report: Pick<EvalReport, 'dataset' | 'model' | 'protocol'>): Promise<AssetManifest> {
+    // Two at a time: sharp encodes on its own threads, and each write holds one image's pictures.
+    const waiting = [...this.held.values()]
+    this.held.clear()
+    this.heldBytes = 0
+    const next = async (): Promise<void> => {
+      for (let h = waiting.pop(); h !== undefined; h = waiting.pop()) await this.startWrite(h.image, h.pixels)
+    }
+    await Promise.all([next(), next()])
     await Promise.all(this.removals)
     const {siteDir} = this.options
     const images = await Promise.all([...this.written.values()].map(async (job) => writeKeys(siteDir, await job)))
@@ -82,7 +110,20 @@ export class EvalImagesSink {
     return manifest
   }
 
+  private startWrite(image: ScoredImage, pixels: RgbImage | undefined): Promise<PanelSet> {
+    const job = this.write(image, pixels)
+    this.written.set(image.record.id, job)
+    this.writes++
+    return job
+  }
+
   private evict(id: string): void {
+    const held = this.held.get(id)
+    if (held !== undefined) {
+      this.held.delete(id)
+      this.heldBytes -= held.bytes
+      return
+    }
     const job = this.written.get(id)
     if (job === undefined) return
     this.written.delete(id)
@@ -114,4 +155,23 @@ export class EvalImagesSink {
       this.limits,
     )
   }
+}
+
+const DEFAULT_BUDGET = 256 * 2 ** 20
+
+/** Bytes a held candidate takes: its ground truth, prediction and decoded pixels (none when the image is read from its file later). */
+function sizeOf(image: ScoredImage, pixels: RgbImage | undefined): number {
+  const picture = pixels?.data.byteLength ?? 0
+  if (image.task === 'depth') return image.gt.depth.byteLength + (image.gt.valid?.byteLength ?? 0) + image.prediction.data.byteLength + picture
+  return image.gt.labels.byteLength + image.prediction.byteLength + picture
+}
+
+/** A scored image with its own copies of the arrays. */
+function copyScored(image: ScoredImage): ScoredImage {
+  if (image.task === 'depth') {
+    const {gt, prediction} = image
+    const valid = gt.valid === undefined ? {} : {valid: gt.valid.slice()}
+    return {...image, gt: {...gt, depth: gt.depth.slice(), ...valid}, prediction: {...prediction, data: prediction.data.slice()}}
+  }
+  return {...image, gt: {...image.gt, labels: image.gt.labels.slice()}, prediction: image.prediction.slice()}
 }
