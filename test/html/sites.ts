@@ -6,6 +6,7 @@
 import {mkdtemp, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {ConfusionMatrix} from '../../src/eval/analysis/confusion.js'
 import {SegmentCounts} from '../../src/eval/metrics/segment-counts.js'
 import {buildReport} from '../../src/eval/report/build.js'
 import {parseReport, reportJson} from '../../src/eval/report/schema.js'
@@ -108,6 +109,7 @@ export async function buildSites(): Promise<Sites> {
     records: [],
     segmentCounts: counts,
     classNames: ADE20K_CLASSES,
+    analysis: {confusion: new ConfusionMatrix(150, 255)},
   })
   const allClasses = {page: await writeEvalSite(join(root, 'ade-all-classes'), {report: allClassesReport}), report: allClassesReport}
 

@@ -7,8 +7,8 @@ export interface ClassBar {
   readonly iou: number
   /** %; null when the class was never labelled. */
   readonly acc: number | null
-  /** % of the labelled pixels. */
-  readonly frequency: number
+  /** % of the labelled pixels; null when the report does not say (no analysis). */
+  readonly frequency: number | null
 }
 
 /** The frequency axis starts here (%): ADE20K's rarest classes hold about 0.01 % of the pixels. */
@@ -19,9 +19,11 @@ const ROW = 15
 
 /**
  * IoU, accuracy and pixel frequency per class, side by side on one shared class axis in the rows' order
- * (sorted by the caller): all 150 ADE20K classes on one chart, a row each. Mark names `iou`, `acc`, `freq`.
+ * (sorted by the caller): all 150 ADE20K classes on one chart, a row each. Mark names `iou`, `acc`, `freq`; the
+ * frequency panel only when the rows have frequencies.
  */
 export function classChart(rows: readonly ClassBar[]): TopLevelSpec {
+  const withFrequency = rows.some((r) => r.frequency !== null)
   const y = {field: 'name', type: 'nominal' as const, sort: null, title: null, axis: {labelLimit: LABEL_LIMIT}}
   const hidden = {...y, axis: null}
   return {
@@ -44,26 +46,30 @@ export function classChart(rows: readonly ClassBar[]): TopLevelSpec {
         mark: {type: 'bar', color: '#72b7b2'},
         encoding: {y: hidden, x: {field: 'acc', type: 'quantitative', title: 'accuracy %', scale: {domain: [0, 100]}, axis: {orient: 'top'}}},
       },
-      {
-        name: 'freq',
-        width: 160,
-        height: {step: ROW},
-        // Bars on a log scale need an explicit base: the domain's start (frequencies below it are drawn at it).
-        mark: {type: 'rect', color: '#b279a2'},
-        transform: [{calculate: `max(datum.frequency, ${MIN_FREQUENCY})`, as: 'shown'}],
-        encoding: {
-          y: hidden,
-          x: {
-            field: 'shown',
-            type: 'quantitative',
-            title: 'pixel frequency % (log)',
-            scale: {type: 'log', domain: [MIN_FREQUENCY, 100]},
-            axis: {orient: 'top'},
-          },
-          x2: {datum: MIN_FREQUENCY},
-        },
-      },
+      ...(withFrequency ? [frequencyPanel(hidden)] : []),
     ],
+  }
+}
+
+/** Pixel frequency on a log axis from MIN_FREQUENCY % to 100 %, a tick per decade; bars start at the axis. */
+function frequencyPanel(y: {field: string; type: 'nominal'; sort: null; title: null; axis: null}) {
+  return {
+    name: 'freq',
+    width: 160,
+    height: {step: ROW},
+    mark: {type: 'rect' as const, color: '#b279a2'},
+    transform: [{calculate: `max(datum.frequency, ${MIN_FREQUENCY})`, as: 'shown'}],
+    encoding: {
+      y,
+      x: {
+        field: 'shown',
+        type: 'quantitative' as const,
+        title: 'pixel frequency % (log)',
+        scale: {type: 'log' as const, domain: [MIN_FREQUENCY, 100]},
+        axis: {orient: 'top' as const, values: [0.001, 0.01, 0.1, 1, 10, 100], format: '~g'},
+      },
+      x2: {datum: MIN_FREQUENCY},
+    },
   }
 }
 

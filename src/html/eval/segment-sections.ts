@@ -30,7 +30,7 @@ export async function segmentSections(report: EvalReport, imageLink: (id: string
 
   const ranked = perClass.filter((r) => r.iou !== null).sort((a, b) => b.iou! - a.iou! || a.index - b.index)
   const absent = perClass.filter((r) => r.iou === null)
-  const classSvg = await renderSvg(classChart(ranked.map((r) => ({name: r.name, iou: r.iou!, acc: r.acc, frequency: frequency(r.index) ?? 0}))))
+  const classSvg = await renderSvg(classChart(ranked.map((r) => ({name: r.name, iou: r.iou!, acc: r.acc, frequency: frequency(r.index)}))))
   const classes = section(
     'classes',
     `Per class (${ranked.length} of ${perClass.length})`,
