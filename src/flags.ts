@@ -8,6 +8,7 @@ import {parseInputSize} from './model/input-size.js'
 import {PROVIDERS, type Provider} from './pipeline/infer/providers.js'
 import type {Size} from './pipeline/sample.js'
 import type {RunSettings} from './pipeline/settings.js'
+import {DptError} from './pipeline/errors.js'
 import {parseShard} from './pipeline/shard.js'
 import type {InputSpec} from './pipeline/sources/inputs.js'
 import type {GraphOptimizationLevel} from './pipeline/infer/protocol.js'
@@ -85,7 +86,10 @@ export const runFlags = {
     char: '0' as 'z',
     summary: 'Lists (- and @FILE) are NUL-separated, as find -print0 writes them, instead of one path per line.',
   }),
-  shard: Flags.string({summary: 'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs.'}),
+  shard: Flags.string({
+    summary:
+      'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs; auto/n takes i from a Kubernetes Indexed Job or a Slurm array task id.',
+  }),
   'max-pixels': Flags.integer({min: 1, default: DEFAULT_MAX_PIXELS, summary: 'Refuse images with more pixels than this.'}),
   'fail-fast': Flags.boolean({summary: 'Stop at the first image that fails.'}),
   'pipeline-nice': Flags.integer({
@@ -130,6 +134,17 @@ export type RunFlagValues = {
   'mem-arena': boolean
   'skip-existing': boolean
   overwrite: boolean
+}
+
+/**
+ * `--normalize global` scales by the min/max of the whole run; a shard sees only its own images, so each shard
+ * would scale by different numbers and the outputs would not fit together. Refused rather than split silently.
+ */
+export function shardedGlobalNormalization(normalize: string, shard: string | undefined): DptError | undefined {
+  if (normalize !== 'global' || shard === undefined) return undefined
+  return new DptError(`--normalize global needs the whole run's min/max, and --shard ${shard} sees only part of it`, {
+    remedy: 'Give every shard the same fixed range instead: --range MIN,MAX; or run without --shard.',
+  })
 }
 
 /** A comma-separated list of allowed values, deduplicated, in the given order. */
@@ -184,7 +199,7 @@ export function runSettings(inputs: InputSpec, flags: ResolvedRunFlags): RunSett
     maxPixels: flags['max-pixels'],
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
-    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: false, env: process.env}),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, process.env),
     pipelineNice: flags['pipeline-nice'],
     kernels: kernelBackend(process.env),
     // Spinning intra-op threads starve decoding and writing (12 DPT-Hybrid photos: 0.390 vs 0.408 images/s).

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {ImageCommand} from '../cli/image-command.js'
 import {depthFlagWarnings, modelFlagWarnings, typedFlags} from '../cli/unused-flags.js'
-import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
 import type {RunResult} from '../pipeline/images.js'
@@ -36,6 +36,8 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DepthResult> {
     const {argv, flags, metadata} = await this.parse(Depth)
+    const split = shardedGlobalNormalization(flags.normalize, flags.shard)
+    if (split !== undefined) throw split
     const typed = typedFlags(flags, metadata)
     const warnings = [...modelFlagWarnings(flags, typed), ...depthFlagWarnings(flags, typed)]
     return this.runTask('depth', argv as string[], flags, warnings, (settings) =>
