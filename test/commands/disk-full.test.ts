@@ -46,7 +46,20 @@ function depthOnFullDisk(copy: string, json: boolean): Promise<CliResult> {
     'exit $code',
   ].join('\n')
   const userNamespace = process.getuid?.() === 0 ? [] : ['--user', '--map-root-user']
-  const args = ['--mount', ...userNamespace, 'sh', '-c', script, 'sh', mountPoint, copy, join(repoRoot, 'bin', 'run.js'), join(root, 'imgs'), MODEL, json ? '--json' : '']
+  const args = [
+    '--mount',
+    ...userNamespace,
+    'sh',
+    '-c',
+    script,
+    'sh',
+    mountPoint,
+    copy,
+    join(repoRoot, 'bin', 'run.js'),
+    join(root, 'imgs'),
+    MODEL,
+    json ? '--json' : '',
+  ]
   return new Promise((resolve, reject) => {
     const child = spawn('unshare', args, {env: {...process.env, DPT_NO_RESPAWN: '1'}})
     let stdout = ''

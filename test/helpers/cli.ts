@@ -11,7 +11,12 @@ export interface CliResult {
 /** Runs bin/run.js as a user would, in its own process (worker threads, exit codes, signals and all). */
 export function runCli(
   args: readonly string[],
-  options: {cwd?: string; env?: NodeJS.ProcessEnv; interruptWhen?: () => boolean; /** Piped to stdin (otherwise stdin is empty). */ input?: string | Buffer} = {},
+  options: {
+    cwd?: string
+    env?: NodeJS.ProcessEnv
+    interruptWhen?: () => boolean
+    /** Piped to stdin (otherwise stdin is empty). */ input?: string | Buffer
+  } = {},
 ): Promise<CliResult & {interrupted: boolean}> {
   return new Promise((resolve, reject) => {
     // options.env is laid over this process's environment; a variable set to undefined there is removed.

@@ -43,7 +43,10 @@ describe('--input-size', () => {
     assert.equal(bindCard(square, graph(384, 384), {width: 384, height: 384}).preprocess.height, 384)
     assert.throws(
       () => bindCard(square, graph(384, 384), {width: 512, height: 512}),
-      (e: unknown) => e instanceof DptError && e.exitCode === ExitCode.usage && /--input-size 512x512 does not fit test: its graph only accepts 384×384 inputs/.test(e.message),
+      (e: unknown) =>
+        e instanceof DptError &&
+        e.exitCode === ExitCode.usage &&
+        /--input-size 512x512 does not fit test: its graph only accepts 384×384 inputs/.test(e.message),
     )
   })
 })

@@ -59,13 +59,19 @@ describe('lists of paths', () => {
   it('takes listed paths literally: a name with glob characters is that file, a pattern is not expanded', async () => {
     const root = tree(['s/a[1].jpg', 's/a1.jpg'])
     assert.deepEqual(await rel(await readInputs(['-'], options(root, 's/a[1].jpg\n')), root), ['a[1].jpg'])
-    await assert.rejects(rel(await readInputs(['-'], options(root, 's/*.jpg\n')), root), coded(ExitCode.noInputs, /Input not found: s\/\*\.jpg \(listed in stdin\)/))
+    await assert.rejects(
+      rel(await readInputs(['-'], options(root, 's/*.jpg\n')), root),
+      coded(ExitCode.noInputs, /Input not found: s\/\*\.jpg \(listed in stdin\)/),
+    )
   })
 
   it('refuses - twice, - on a terminal, and a missing list file', async () => {
     const root = tree(['a.jpg'])
     await assert.rejects(readInputs(['-', '-'], options(root)), coded(ExitCode.usage, /given twice/))
-    await assert.rejects(readInputs(['-'], options(root, '', {stdin: {isTTY: true, read: () => Promise.resolve('')}})), coded(ExitCode.usage, /stdin is a terminal/))
+    await assert.rejects(
+      readInputs(['-'], options(root, '', {stdin: {isTTY: true, read: () => Promise.resolve('')}})),
+      coded(ExitCode.usage, /stdin is a terminal/),
+    )
     await assert.rejects(readInputs(['@nope.txt'], options(root)), coded(ExitCode.noInputs, /Cannot read the list nope\.txt/))
   })
 })
@@ -80,7 +86,10 @@ describe('--base', () => {
 
   it('refuses an input outside --base', async () => {
     const root = tree(['shots/day1/a.jpg', 'other/c.jpg'])
-    await assert.rejects(rel({...argumentInputs(['shots', 'other']), base: join(root, 'shots')}, root), coded(ExitCode.usage, /other\/c\.jpg is not inside --base shots/))
+    await assert.rejects(
+      rel({...argumentInputs(['shots', 'other']), base: join(root, 'shots')}, root),
+      coded(ExitCode.usage, /other\/c\.jpg is not inside --base shots/),
+    )
   })
 })
 
@@ -128,8 +137,14 @@ describe('symlinks', () => {
 describe('the output folder', () => {
   it('equal to an input folder, or holding it, is a usage error that says so', async () => {
     const root = tree(['imgs/a.jpg', 'out/imgs/b.jpg'])
-    await assert.rejects(rel(argumentInputs(['imgs']), root, join(root, 'imgs')), coded(ExitCode.usage, /The output folder \(-o imgs\) is the input folder imgs/))
-    await assert.rejects(rel(argumentInputs(['out/imgs']), root, join(root, 'out')), coded(ExitCode.usage, /The input out\/imgs lies inside the output folder \(-o out\)/))
+    await assert.rejects(
+      rel(argumentInputs(['imgs']), root, join(root, 'imgs')),
+      coded(ExitCode.usage, /The output folder \(-o imgs\) is the input folder imgs/),
+    )
+    await assert.rejects(
+      rel(argumentInputs(['out/imgs']), root, join(root, 'out')),
+      coded(ExitCode.usage, /The input out\/imgs lies inside the output folder \(-o out\)/),
+    )
   })
 
   it('inside an input folder is skipped when reading (earlier outputs are not inputs)', async () => {
