@@ -62,6 +62,9 @@ export const runFlags = {
   'mem-arena': Flags.boolean({default: true, allowNo: true, summary: "onnxruntime's CPU memory arena.", helpGroup: 'TUNING'}),
   'skip-existing': Flags.boolean({summary: 'Skip inputs whose outputs all exist (resume a run).', exclusive: ['overwrite']}),
   overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
+  'keep-16bit': Flags.boolean({
+    summary: 'Read 16-bit images with all 16 bits [default: their high byte, as cv2.imread and Pillow read them].',
+  }),
 }
 
 export type RunFlagValues = {
@@ -82,6 +85,7 @@ export type RunFlagValues = {
   'mem-arena': boolean
   'skip-existing': boolean
   overwrite: boolean
+  'keep-16bit': boolean
 }
 
 /** A comma-separated list of allowed values, deduplicated, in the given order. */
@@ -117,6 +121,7 @@ export function runSettings(inputs: readonly string[], flags: ResolvedRunFlags):
     // One image in inference per worker, one queued behind it, one being decoded or written.
     inflight: flags.workers * 2 + 1,
     maxPixels: flags['max-pixels'],
+    sixteenBit: flags['keep-16bit'] ? 'full' : 'high-byte',
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: false, env: process.env}),

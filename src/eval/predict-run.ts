@@ -93,7 +93,7 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
       outStem: stem(s.id),
       evalSample: s,
       read: () => readFile(s.image),
-      decode: (data) => decodeImage(s.image, data, run.maxPixels),
+      decode: (data) => decodeImage(s.image, data, run.maxPixels, run.sixteenBit),
     }))
     const outcome = await runPipeline({
       samples,

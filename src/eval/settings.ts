@@ -26,6 +26,7 @@ export interface EvalFlagValues {
   workers: number
   threads: number | undefined
   'max-pixels': number
+  'keep-16bit': boolean
   'fail-fast': boolean
   'pipeline-nice': number
   offline: boolean

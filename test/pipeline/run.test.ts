@@ -74,6 +74,7 @@ const runDefaults = {
   threads: 1,
   shard: undefined,
   'max-pixels': 1e8,
+  'keep-16bit': false,
   'fail-fast': false,
   'pipeline-nice': 0,
   'graph-optimization': 'all' as const,

@@ -34,6 +34,7 @@ const modelOrigin = (model: string): PredictionOrigin => ({
     threads: 1,
     shard: undefined,
     'max-pixels': 1e8,
+    'keep-16bit': false,
     'fail-fast': false,
     'pipeline-nice': 0,
     offline: true,
