@@ -2,7 +2,7 @@ import {Args, Command, Flags} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
 import {cachePaths} from '../../hub/cache.js'
 import {importModel, type ImportResult} from '../../hub/import.js'
-import {loadRegistry} from '../../hub/registry.js'
+import {findEntry, loadRegistry} from '../../hub/registry.js'
 
 export type ModelsImportResult = ImportResult
 
@@ -24,9 +24,14 @@ export default class ModelsImport extends Command {
   async run(): Promise<ModelsImportResult> {
     const {args, flags} = await this.parse(ModelsImport)
     try {
-      const result = await importModel(loadRegistry(), cachePaths(), args.dir, {...(flags.id === undefined ? {} : {id: flags.id}), force: flags.force})
+      const registry = loadRegistry()
+      const result = await importModel(registry, cachePaths(), args.dir, {...(flags.id === undefined ? {} : {id: flags.id}), force: flags.force})
       if (!this.jsonEnabled())
         this.logToStderr(`imported ${result.id} (${result.task}, ${result.dtypes.join(', ')}) into ${result.dir}; use --model ${result.id}`)
+      // Said even under --json (stderr): a registry id whose files are not the registry's must not pass unnoticed.
+      if (result.provenance.kind === 'local' && findEntry(registry, result.id) !== undefined) {
+        process.stderr.write(`warning: ${result.id} is not the registry's ${result.id}: ${result.provenance.reason}. It is listed as local.\n`)
+      }
       return result
     } catch (error) {
       return handleRunError(this, error)

@@ -1,6 +1,7 @@
 import {Args, Command} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
 import {cachePaths, modelDir, readManifest, type Manifest} from '../../hub/cache.js'
+import {provenanceOf, type Provenance} from '../../hub/provenance.js'
 import {exportRemedy, findEntry, loadRegistry, type RegistryEntry} from '../../hub/registry.js'
 import {DptError} from '../../pipeline/errors.js'
 import {formatBytes} from '../../ui/download-progress.js'
@@ -11,7 +12,15 @@ export interface ModelsInfoResult {
   readonly entry: RegistryEntry | null
   readonly dir: string
   readonly installed: Manifest | null
+  /** Whether the installed files are the registry's model (src/hub/provenance.ts); null when nothing is installed. */
+  readonly provenance: Provenance | null
 }
+
+const VERIFIED = {
+  download: 'pulled from its repository, each file verified',
+  'pinned-sha256': "imported, every file matches the registry's pinned sha256",
+  'export-record': "exported from the registry's checkpoint (dpt-export.json)",
+} as const
 
 export default class ModelsInfo extends Command {
   static override summary = "Show a model's registry entry (source, card, licence, the paper's numbers) and what is installed."
@@ -26,6 +35,7 @@ export default class ModelsInfo extends Command {
       const dir = modelDir(cachePaths(), args.id)
       const entry = findEntry(registry, args.id) ?? null
       const installed = readManifest(dir) ?? null
+      const provenance = installed === null ? null : provenanceOf(entry ?? undefined, installed, dir)
       if (entry === null && installed === null) {
         throw new DptError(`Unknown model id ${args.id}`, {remedy: `Known ids: ${registry.models.map((m) => m.id).join(', ')} (dpt models list).`})
       }
@@ -54,8 +64,10 @@ export default class ModelsInfo extends Command {
           `installed in ${dir} (${installed.source.kind === 'hub' ? `${installed.source.repo} commit ${installed.source.commit ?? '?'}` : `imported from ${installed.source.from}`}):`,
         )
         for (const f of installed.files) this.log(`  ${f.path}  ${formatBytes(f.size)}  sha256 ${f.sha256}  ${f.verifiedBy}`)
+        if (provenance?.kind === 'local' && entry !== null) this.log(`local: not the registry's ${entry.id}: ${provenance.reason}`)
+        else if (provenance?.kind === 'registry') this.log(`the registry's ${args.id} (${VERIFIED[provenance.verifiedBy]})`)
       }
-      return {id: args.id, entry, dir, installed}
+      return {id: args.id, entry, dir, installed, provenance}
     } catch (error) {
       return handleRunError(this, error)
     }
