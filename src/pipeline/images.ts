@@ -9,6 +9,8 @@ import type {Sink} from './sink.js'
 import {checkOutputs} from './sources/existing-outputs.js'
 import {fileSamples, type FileSample} from './sources/files.js'
 import type {Postprocess} from './stages.js'
+import type {ValueRange} from '../kernels/depth-scale.js'
+import type {DepthNormalization} from './sinks/depth-text.js'
 import {display} from './paths.js'
 import {percentiles, round, type Percentiles} from './stats.js'
 
@@ -17,7 +19,14 @@ export interface ImageTask<P extends Size> {
   readonly task: Task
   /** Every file a sample would get (known before the model loads): --skip-existing, and never writing over an input. */
   outputs(sample: FileSample): readonly string[]
-  create(card: ModelCard): {readonly postprocess: Postprocess<P>; readonly sinks: readonly Sink<FileSample, P>[]}
+  create(card: ModelCard): {readonly postprocess: Postprocess<P>; readonly sinks: readonly Sink<FileSample, P>[]; readonly report?: TaskReport}
+}
+
+/** What a task's sinks learnt that belongs in the --json result: per image, and for the run. */
+export interface TaskReport {
+  image(sample: FileSample): Pick<ImageRecord, 'valueRange'>
+  /** `shown` turns a written path into the form records use (relative to the working directory). */
+  run(shown: (path: string) => string): Pick<RunResult, 'normalization'>
 }
 
 export interface ImageRecord {
@@ -26,6 +35,8 @@ export interface ImageRecord {
   readonly originalSize: Size
   readonly networkSize: Size
   readonly ms: StageMs
+  /** Depth: the finite min and max of this image's model values (what png16 maps to 0..65535 per image). */
+  readonly valueRange?: ValueRange
 }
 
 export interface Failure {
@@ -62,6 +73,8 @@ export interface RunResult {
     readonly peakRssMb: number
   }
   readonly images: ImageRecord[]
+  /** Depth: how the normalised formats (png16, png8, color) chose their min and max. */
+  readonly normalization?: DepthNormalization
   readonly exitCode: ExitCode
 }
 
@@ -74,7 +87,7 @@ export async function runImages<P extends Size>(settings: RunSettings, task: Ima
   const skipped = await checkOutputs(samples, (s) => task.outputs(s), settings)
   const model = await LoadedModel.load(settings, task.task)
   try {
-    const {postprocess, sinks} = task.create(model.card)
+    const {postprocess, sinks, report} = task.create(model.card)
     const work = samples.filter((s) => !skipped.has(s))
     const outcome = await runPipeline({
       samples: work,
@@ -85,7 +98,7 @@ export async function runImages<P extends Size>(settings: RunSettings, task: Ima
       failFast: settings.failFast,
       events,
     })
-    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size})
+    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size}, report)
   } finally {
     await model.close()
   }
@@ -98,10 +111,18 @@ function runResult(
   model: LoadedModel,
   outcome: PipelineOutcome<FileSample>,
   counts: {files: number; skippedExisting: number},
+  report: TaskReport | undefined,
 ): RunResult {
   const shown = (path: string): string => display(settings.cwd, path)
   const records: ImageRecord[] = outcome.records
-    .map((r) => ({input: r.sample.label, outputs: r.outputs.map(shown), originalSize: r.size, networkSize: r.networkSize ?? r.size, ms: r.ms}))
+    .map((r) => ({
+      input: r.sample.label,
+      outputs: r.outputs.map(shown),
+      originalSize: r.size,
+      networkSize: r.networkSize ?? r.size,
+      ms: r.ms,
+      ...report?.image(r.sample),
+    }))
     .sort(byInput)
   const failures = outcome.failures.map((f) => ({input: f.sample.label, reason: f.reason})).sort((a, b) => (a.input < b.input ? -1 : 1))
   const stage = (key: keyof StageMs): Percentiles => percentiles(records.map((r) => r.ms[key]))
@@ -148,6 +169,7 @@ function runResult(
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     },
     images: records,
+    ...report?.run(shown),
     exitCode,
   }
 }
