@@ -22,6 +22,8 @@ float32 values. `float32` holds the same metrics computed in float32 arithmetic,
 arrays) and the MiDaS gist (torch float32) do, to show how far those printouts are from the float64 values.
 """
 
+import csv
+import io
 import json
 import math
 from pathlib import Path
@@ -393,6 +395,104 @@ def segment_cases():
     return {"tolerance": {"relative": 1e-12}, "cases": cases}
 
 
+# ----------------------------------------------------------------------------------------------------------
+# ordinal (DIW point pairs, WHDR)
+#
+# Chen et al.'s Torch evaluation of DIW (princeton-vl/relative_depth test_model_on_DIW.lua): the CSV alternates an
+# image path with "y_A,x_A,y_B,x_B,rel,width,height" (1-based, row first), rel '>' -> r = +1, '<' -> r = -1 (its
+# first character); the network's depth z is read at (y, x) and a pair is correct iff (z_A - z_B) * r > 0, so a tie
+# is wrong either way; the counts are summed over the test set. For disparity d the depth order is reversed
+# (z_A - z_B has the sign of d_B - d_A). Coordinates outside the image are clipped after the - 1 (as later ports do).
+
+ordinal_rng = np.random.default_rng(20261219)  # its own stream: the depth/segment goldens keep their values
+
+
+def read_pairs(text, diw):
+    """Coordinate lines -> int array [n, 4] (y_A, x_A, y_B, x_B) and r [n]; DIW alternates them with image paths."""
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
+    images = None
+    if diw:
+        images, rows = [r[0].strip()[2:] for r in rows[::2]], rows[1::2]
+    coords = np.array([[int(v) for v in r[:4]] for r in rows], np.int64).reshape(-1, 4)
+    r = np.array([{">": 1, "<": -1}[row[4].strip()[0]] for row in rows], np.int64)
+    return images, coords, r
+
+
+def count_pairs(pred, kind, coords, r):
+    h, w = pred.shape
+    ya, xa, yb, xb = (np.clip(coords[:, k] - 1, 0, (h, w, h, w)[k] - 1) for k in range(4))
+    za = pred[ya, xa].astype(np.float64)
+    zb = pred[yb, xb].astype(np.float64)
+    depth_order = (za - zb) if kind == "depth" else (zb - za)
+    with np.errstate(invalid="ignore"):
+        wrong = ~(depth_order * r > 0)
+    return {"pairs": int(len(r)), "disagreements": int(wrong.sum()),
+            "fartherPairs": int((r > 0).sum()), "fartherDisagreements": int((wrong & (r > 0)).sum())}
+
+
+def whdr_of(counts):
+    total = {k: sum(c[k] for c in counts) for k in counts[0]}
+    pct = lambda part, whole: None if whole == 0 else 100 * part / whole  # noqa: E731
+    return {"whdr": pct(total["disagreements"], total["pairs"]),
+            "whdrFarther": pct(total["fartherDisagreements"], total["fartherPairs"]),
+            "whdrCloser": pct(total["disagreements"] - total["fartherDisagreements"], total["pairs"] - total["fartherPairs"])}
+
+
+def ordinal_cases():
+    rnd = ordinal_rng
+    # DIW: one pair per image, published CSV layout; landscape and portrait frames so a swapped x/y reads
+    # another pixel; borders, points outside (clipped), exact ties and NaN.
+    sizes = [(30, 40), (40, 30), (7, 5), (5, 7), (1, 1), (13, 18), (18, 13), (12, 12), (9, 16), (16, 9), (20, 20), (6, 6)]
+    images, lines = [], []
+    for k, (h, w) in enumerate(sizes):
+        name = f"DIW_test/{k:040x}.thumb"
+        kind = "depth" if k % 3 == 2 else "disparity"
+        pred = rnd.uniform(0.1, 5.0, (h, w)).astype(np.float32)
+        ya, yb = rnd.integers(1, h + 1, 2)
+        xa, xb = rnd.integers(1, w + 1, 2)
+        if k == 2:
+            ya, xa, yb, xb = 1, 1, h, w  # the corners
+        if k == 3:
+            ya, xa, yb, xb = 0, -3, h + 1, w + 5  # outside: clipped to the corners
+        if k == 6:
+            pred[yb - 1, xb - 1] = pred[ya - 1, xa - 1]  # exact tie: wrong for > and < alike
+        if k == 7:
+            pred[ya - 1, xa - 1] = np.nan
+        if (ya, xa) == (yb, xb) and h > 1:
+            yb = 1 + (yb % h)  # distinct points, as DIW's are (the 1x1 image ties by construction)
+        rel = ">" if rnd.uniform() < 0.5 else "<"
+        if k == 8:
+            rel = "<"  # a tie under the other relation too
+            pred[yb - 1, xb - 1] = pred[ya - 1, xa - 1]
+        lines += [f"./{name}", f"{ya},{xa},{yb},{xb},{rel},{w},{h}"]
+        images.append({"id": name, "width": w, "height": h, "kind": kind, "pred": special_f32(pred)})
+    text = "\n".join(lines) + "\n"
+    ids, coords, r = read_pairs(text, diw=True)
+    assert ids == [im["id"] for im in images]
+    per_image = []
+    for k, im in enumerate(images):
+        pred = np.array([float(v) for v in im["pred"]], np.float32).reshape(im["height"], im["width"])
+        per_image.append(count_pairs(pred, im["kind"], coords[k:k + 1], r[k:k + 1]))
+    for im, c in zip(images, per_image):
+        im["expected"] = c
+    diw = {"csv": text, "images": images, "metrics": whdr_of(per_image)}
+
+    # Point-pair files (--gt-format pairs): many pairs per image, the size optional, comments; quantised
+    # predictions so that some pairs tie.
+    files = []
+    for k, (h, w, n, kind) in enumerate([(24, 32, 200, "disparity"), (32, 24, 150, "depth"), (10, 10, 60, "disparity")]):
+        pred = np.round(rnd.uniform(0.5, 2.0, (h, w)), 1).astype(np.float32)
+        ya, yb = rnd.integers(0, h + 2, (2, n))
+        xa, xb = rnd.integers(0, w + 2, (2, n))
+        rels = np.where(rnd.uniform(0, 1, n) < 0.4, ">", "<")
+        body = [f"{a},{b},{c},{d},{e}" + (f",{w},{h}" if (i % 3 == 0 and k != 2) else "") for i, (a, b, c, d, e) in enumerate(zip(ya, xa, yb, xb, rels))]
+        text = "# yA,xA,yB,xB,rel[,width,height]\n" + "\n".join(body[: n // 2]) + "\n\n" + "\n".join(body[n // 2:]) + "\n"
+        _, coords, r = read_pairs(text, diw=False)
+        files.append({"name": f"pairs-{k}", "width": w, "height": h, "kind": kind, "text": text, "pred": special_f32(pred),
+                      "expected": count_pairs(pred, kind, coords, r)})
+    return {"diw": diw, "files": files, "filesMetrics": whdr_of([f["expected"] for f in files])}
+
+
 def write(name, data):
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / name).write_text(json.dumps(data, indent=None, separators=(",", ":"), allow_nan=False) + "\n")
@@ -401,5 +501,6 @@ def write(name, data):
 if __name__ == "__main__":
     write("depth-metrics.json", depth_cases())
     write("segment-metrics.json", segment_cases())
+    write("ordinal-metrics.json", ordinal_cases())
     for f in sorted(OUT.glob("*.json")):
         print(f.name, f.stat().st_size)

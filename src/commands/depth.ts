@@ -1,13 +1,12 @@
 import {Command, Flags} from '@oclif/core'
-import {handleRunError} from '../command-errors.js'
 import {runImageCommand} from '../command-run.js'
-import type {ValueRange} from '../kernels/depth-scale.js'
-import {DptError} from '../pipeline/errors.js'
-import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
+import {handleRunError} from '../command-errors.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
 import type {RunResult} from '../pipeline/images.js'
 import {depthTask} from '../pipeline/tasks/depth.js'
+import {rangeFlag, rangeWithGlobal} from '../range-flag.js'
 
 export type DepthResult = RunResult
 
@@ -35,24 +34,13 @@ ${EXIT_CODES_HELP}`
       summary: 'Min/max for png16/png8/color: per image (the reference) or one over the whole run (no flicker across video frames).',
     })(),
     'metric-scale': Flags.integer({min: 1, summary: "Metric models: 16-bit PNG holds depth × this (KITTI 256, NYU 1000) [default: the card's]."}),
-    range: Flags.custom<ValueRange>({
-      summary: 'MIN,MAX of the model values png16/png8/color map to 0..top, for every image (values outside clamp).',
-      helpValue: 'MIN,MAX',
-      parse: async (value) => {
-        const [min, max, ...rest] = value.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)))
-        if (rest.length > 0 || !Number.isFinite(min) || !Number.isFinite(max) || !(min! < max!)) {
-          throw new Error(`Expected --range to be MIN,MAX with finite numbers MIN < MAX, got \`${value}\``)
-        }
-        return {min: min!, max: max!}
-      },
-    })(),
+    range: rangeFlag(),
   }
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
-    if (flags.range !== undefined && flags.normalize === 'global') {
-      handleRunError(this, new DptError('--range and --normalize global both choose the min/max of the normalised formats', {remedy: 'Pass one of them.'}))
-    }
+    const split = shardedGlobalNormalization(flags.normalize, flags.shard) ?? rangeWithGlobal(flags.range, flags.normalize)
+    if (split !== undefined) handleRunError(this, split)
     return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
       depthTask({
         outDir: settings.outDir,

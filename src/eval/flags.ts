@@ -43,8 +43,8 @@ export const evalFlags = {
   split: Flags.string({summary: 'ade20k: validation | training; kitti: eigen | selection; diode: all | indoors | outdoor; sintel: final | clean.'}),
   gt: Flags.string({summary: '--dataset folder: ground-truth folder mirroring --data by relative path.', helpGroup: 'FOLDER'}),
   'gt-format': Flags.option({
-    options: [...DEPTH_FILE_FORMATS, 'labels'] as const,
-    summary: '--dataset folder: ground-truth file format.',
+    options: [...DEPTH_FILE_FORMATS, 'labels', 'pairs'] as const,
+    summary: '--dataset folder: ground-truth file format (pairs: one CSV of DIW-style point pairs per image, scored by WHDR).',
     helpGroup: 'FOLDER',
   })(),
   'gt-scale': number(

@@ -6,7 +6,7 @@ import type {PredictionSample} from '../pipeline/sample.js'
 import type {EvalSample} from './datasets/dataset.js'
 import {isFile, stem} from './datasets/layout.js'
 import type {EvalRunSample, Scorable} from './predict-score.js'
-import type {DepthPrediction, DepthProtocol, PredictionKind, SegmentProtocol} from './types.js'
+import type {DepthPrediction, EvalProtocol, PredictionKind} from './types.js'
 
 /** Saved predictions, matched to dataset images by relative path (the image's id with the extension replaced). */
 export interface PredictionSource {
@@ -64,18 +64,16 @@ export type SavedPredictionSample = PredictionSample<Scorable> & EvalRunSample
  * prediction loaded instead of inferred. A missing or unreadable file fails that image; a normalised 16-bit PNG of
  * disparity without a scale-and-shift alignment stops the run (every other image would be meaningless too).
  */
-export function savedPredictionSamples(
-  source: PredictionSource,
-  samples: readonly EvalSample[],
-  protocol: DepthProtocol | SegmentProtocol,
-): SavedPredictionSample[] {
+export function savedPredictionSamples(source: PredictionSource, samples: readonly EvalSample[], protocol: EvalProtocol): SavedPredictionSample[] {
   const load = async (sample: EvalSample): Promise<Scorable> => {
-    if (protocol.task === 'depth') {
+    // Depth maps and point pairs (DIW) read the same saved depth predictions.
+    if (protocol.task !== 'segment') {
       const loaded = await loadDepthPrediction(source, sample.id).catch((e: unknown) => {
         throw new Error(`prediction: ${messageOf(e)}`)
       })
       if (loaded === undefined) throw new Error(`no prediction at ${expectedPrediction(source, sample.id)}`)
-      if (loaded.format === 'png16' && source.kind === 'disparity' && !protocol.alignment.startsWith('scale-shift')) {
+      // A min-max PNG keeps the order of values (ties aside): point pairs can read it without an alignment.
+      if (loaded.format === 'png16' && source.kind === 'disparity' && protocol.task === 'depth' && !protocol.alignment.startsWith('scale-shift')) {
         throw new DptError(`${sample.id}: 16-bit PNG predictions are min-max normalised disparity; they only make sense with a scale-and-shift alignment`, {
           remedy: 'Use --alignment scale-shift-disparity, or save raw predictions with dpt depth --format pfm or npy.',
           abortsRun: true,

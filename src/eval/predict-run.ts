@@ -13,10 +13,15 @@ import {stem} from './datasets/layout.js'
 import {depthEvalStages, predictionKind, segmentEvalStages, type EvalStages} from './predict-model.js'
 import {savedPredictionSamples, type PredictionSource, type SavedPredictionSample} from './predict-files.js'
 import {Scorer, scoreSink, type EvalRunSample, type Scorable} from './predict-score.js'
-import type {DepthProtocol, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
+import {ORDINAL_PROTOCOL} from './protocol.js'
+import type {DepthProtocol, EvalProtocol, ModelInfo, PredictionKind, SegmentProtocol} from './types.js'
 
-/** Where predictions come from: a model run through the scheduler, or files saved earlier. */
-export type PredictionOrigin = {readonly kind: 'model'; readonly run: RunSettings} | {readonly kind: 'predictions'; readonly source: PredictionSource}
+/**
+ * Where predictions come from: a model run through the scheduler (loaded for this run, or `loaded` already, as a
+ * suite of datasets shares one), or files saved earlier.
+ */
+export type PredictionOrigin =
+  {readonly kind: 'model'; readonly run: RunSettings; readonly loaded?: LoadedModel} | {readonly kind: 'predictions'; readonly source: PredictionSource}
 
 export interface EvalRunSettings {
   readonly dataset: EvalDataset
@@ -27,6 +32,11 @@ export interface EvalRunSettings {
   readonly depthProtocol: (kind: PredictionKind) => DepthProtocol
   /** The segmentation protocol for the model's (or dataset's) class count. */
   readonly segmentProtocol: (numClasses: number) => SegmentProtocol
+  /**
+   * A shard without an image that has ground truth is scored as empty instead of refused (exit 5): a suite splits
+   * every dataset the same way, and a small one may leave a shard nothing, yet the merge needs every shard's report.
+   */
+  readonly allowEmptyShard?: boolean
 }
 
 export interface EvalOutcome {
@@ -49,22 +59,24 @@ export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}
   const samples = takeShard(settings.dataset.samples, settings.shard)
   const runnable = samples.filter((s) => s.gt !== null)
   const missing = samples.filter((s) => s.gt === null)
-  if (runnable.length === 0) {
+  if (runnable.length === 0 && !(settings.allowEmptyShard === true && settings.shard !== undefined)) {
     throw new DptError(
       `${settings.dataset.name}: no image with ground truth${settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count}` : ''} (${missing.length} without)`,
       {exitCode: ExitCode.noInputs, remedy: `e.g. ${missing[0]?.id ?? '(no image)'}: ${missing[0]?.missing ?? 'the dataset folder is empty'}`},
     )
   }
+  const origin = settings.origin
   const outcome =
-    settings.origin.kind === 'model'
-      ? await withModel(settings, settings.origin.run, runnable, events)
-      : await withFiles(settings, settings.origin.source, runnable, events)
+    origin.kind === 'model'
+      ? await withModel(settings, origin.run, origin.loaded, runnable, events)
+      : await withFiles(settings, origin.source, runnable, events)
   for (const sample of missing) outcome.scorer.missing(sample)
   return outcome
 }
 
-function protocolFor(settings: EvalRunSettings, card: ModelCard | undefined, kind: PredictionKind): DepthProtocol | SegmentProtocol {
+function protocolFor(settings: EvalRunSettings, card: ModelCard | undefined, kind: PredictionKind): EvalProtocol {
   if (settings.dataset.task === 'depth') return settings.depthProtocol(kind)
+  if (settings.dataset.task === 'ordinal') return ORDINAL_PROTOCOL
   return settings.segmentProtocol(card?.labels?.length ?? settings.dataset.classNames.length)
 }
 
@@ -76,10 +88,18 @@ function recordFailures<S extends EvalRunSample>(scorer: Scorer, outcome: Pipeli
 
 type EvalImageSample = ImageSample & EvalRunSample
 
-async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: EvalSample[], events: RunEvents): Promise<EvalOutcome> {
+async function withModel(
+  settings: EvalRunSettings,
+  run: RunSettings,
+  loaded: LoadedModel | undefined,
+  runnable: EvalSample[],
+  events: RunEvents,
+): Promise<EvalOutcome> {
   const dataset = settings.dataset
-  const model = await LoadedModel.load(run, dataset.task === 'segment' ? 'segmentation' : 'depth')
+  const task = dataset.task === 'segment' ? 'segmentation' : 'depth'
+  const model = loaded ?? (await LoadedModel.load(run, task))
   try {
+    model.expectTask(task)
     const card = model.card
     const kind = predictionKind(card)
     const protocol = protocolFor(settings, card, kind)
@@ -108,7 +128,7 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
     return {
       dataset,
       scorer,
-      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'depth' ? kind : null},
+      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'segment' ? null : kind},
       // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
       classNames:
         dataset.task === 'segment'
@@ -119,7 +139,8 @@ async function withModel(settings: EvalRunSettings, run: RunSettings, runnable: 
       interrupted: outcome.interrupted,
     }
   } finally {
-    await model.close()
+    // A model the caller loaded stays loaded for its next dataset.
+    if (loaded === undefined) await model.close()
   }
 }
 
@@ -141,7 +162,7 @@ async function withFiles(settings: EvalRunSettings, source: PredictionSource, ru
   return {
     dataset,
     scorer,
-    model: {path: null, name: null, predictions: source.dir, predictionKind: dataset.task === 'depth' ? source.kind : null},
+    model: {path: null, name: null, predictions: source.dir, predictionKind: dataset.task === 'segment' ? null : source.kind},
     classNames: dataset.task === 'segment' ? dataset.classNames : undefined,
     interrupted: outcome.interrupted,
   }

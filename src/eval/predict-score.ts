@@ -1,10 +1,29 @@
+import {DptError, ExitCode, messageOf} from '../pipeline/errors.js'
 import type {Sample} from '../pipeline/sample.js'
 import type {Sink} from '../pipeline/sink.js'
-import type {EvalDataset, EvalSample, ImageSize} from './datasets/dataset.js'
+import {ConfusionMatrix} from './analysis/confusion.js'
+import {DepthAccumulator} from './analysis/depth-accumulator.js'
+import {depthBinsFor} from './analysis/depth-bins.js'
+import {classOverlaps} from './analysis/image-classes.js'
+import type {EvalDataset, EvalSample, ImageSize, LabelMap} from './datasets/dataset.js'
 import {scoreDepthImage} from './metrics/depth-image.js'
 import {SegmentCounts} from './metrics/segment-counts.js'
 import {scoreSegmentImage} from './metrics/segment-image.js'
-import type {DepthImageRecord, DepthPrediction, DepthProtocol, ImageRecord, ImageStatus, SegmentImageRecord, SegmentProtocol} from './types.js'
+import {scoreOrdinalImage} from './metrics/whdr.js'
+import type {DepthGt, DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, ImageStatus, SegmentImageRecord} from './types.js'
+
+/** One image just scored, with what it was scored on: what a report sink (the HTML report's image panels) looks at. */
+export type ScoredImage =
+  | {readonly task: 'depth'; readonly sample: EvalSample; readonly record: DepthImageRecord; readonly gt: DepthGt; readonly prediction: DepthPrediction}
+  | {
+      readonly task: 'segment'
+      readonly sample: EvalSample
+      readonly record: SegmentImageRecord
+      /** As the dataset stores them (ADE20K ids 0..150), before the protocol's reduction. */
+      readonly gt: LabelMap
+      /** Class indices 0..n−1. */
+      readonly prediction: Uint8Array | Int32Array
+    }
 
 /**
  * Scores images one at a time against their ground truth and keeps only what the report needs: one small
@@ -15,12 +34,22 @@ import type {DepthImageRecord, DepthPrediction, DepthProtocol, ImageRecord, Imag
 export class Scorer {
   readonly records: ImageRecord[] = []
   readonly counts: SegmentCounts | undefined
+  /** What the HTML report draws (report.analysis): the confusion matrix, the depth histograms. */
+  readonly confusion: ConfusionMatrix | undefined
+  readonly depthAnalysis: DepthAccumulator | undefined
+  /**
+   * Called after each scored image (not for failures), awaited. Its errors are the run's, not the image's: a
+   * report that cannot be written fails every image after it too.
+   */
+  onScored: ((image: ScoredImage) => Promise<void>) | undefined
 
   constructor(
     readonly dataset: EvalDataset,
-    readonly protocol: DepthProtocol | SegmentProtocol,
+    readonly protocol: EvalProtocol,
   ) {
     this.counts = protocol.task === 'segment' ? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex) : undefined
+    this.confusion = protocol.task === 'segment' ? new ConfusionMatrix(protocol.numClasses, protocol.ignoreIndex) : undefined
+    this.depthAnalysis = protocol.task === 'depth' ? new DepthAccumulator(depthBinsFor(protocol)) : undefined
   }
 
   missing(sample: EvalSample): ImageStatus {
@@ -36,7 +65,7 @@ export class Scorer {
     const protocol = this.protocol
     if (this.dataset.task !== 'depth' || protocol.task !== 'depth') throw new Error('depth scoring of a segmentation dataset')
     const gt = await this.dataset.readGt(sample, image)
-    const score = scoreDepthImage(prediction, gt, protocol)
+    const score = scoreDepthImage(prediction, gt, protocol, (depth, g) => this.depthAnalysis?.add(depth, g))
     const record: DepthImageRecord = {
       id: sample.id,
       status: score.metrics === null ? 'no-valid-pixels' : 'scored',
@@ -46,6 +75,7 @@ export class Scorer {
       ...(score.shift === undefined ? {} : {shift: score.shift}),
     }
     this.records.push(record)
+    await this.report({task: 'depth', sample, record, gt, prediction})
     return record.status
   }
 
@@ -57,7 +87,7 @@ export class Scorer {
     if (gt.width !== size.width || gt.height !== size.height) {
       throw new Error(`prediction is ${size.width}×${size.height} but the label map is ${gt.width}×${gt.height}`)
     }
-    const score = scoreSegmentImage(classes, gt.labels, protocol)
+    const score = scoreSegmentImage(classes, gt.labels, protocol, (pred, label) => this.confusion?.add(pred, label))
     this.counts.merge(score.counts)
     const record: SegmentImageRecord = {
       id: sample.id,
@@ -65,13 +95,34 @@ export class Scorer {
       pixels: score.pixels,
       pixAcc: score.pixAcc,
       mIoU: score.mIoU,
+      classes: classOverlaps(score.counts),
     }
     this.records.push(record)
+    await this.report({task: 'segment', sample, record, gt, prediction: classes})
     return record.status
+  }
+
+  /** Ordinal: the sample's point pairs read at the prediction, which is at the image's size (metrics/whdr.ts). */
+  async ordinal(sample: EvalSample, prediction: DepthPrediction): Promise<ImageStatus> {
+    if (this.dataset.task !== 'ordinal') throw new Error('ordinal scoring of a dataset without point pairs')
+    const counts = scoreOrdinalImage(prediction, await this.dataset.readGt(sample))
+    this.records.push({id: sample.id, status: 'scored', ...counts})
+    return 'scored'
+  }
+
+  /** Hands a scored image to the report; a report error stops the run (see onScored). */
+  private async report(image: ScoredImage): Promise<void> {
+    try {
+      await this.onScored?.(image)
+    } catch (error) {
+      throw new DptError(`Could not write the HTML report: ${messageOf(error)}`, {exitCode: ExitCode.internal, cause: error, abortsRun: true})
+    }
   }
 
   private push(sample: EvalSample, status: 'missing-gt' | 'failed', error: string): ImageStatus {
     if (this.protocol.task === 'depth') this.records.push({id: sample.id, status, pixels: 0, metrics: null, error})
+    else if (this.protocol.task === 'ordinal')
+      this.records.push({id: sample.id, status, pairs: 0, disagreements: 0, fartherPairs: 0, fartherDisagreements: 0, error})
     else this.records.push({id: sample.id, status, pixels: 0, pixAcc: null, mIoU: null, error})
     return status
   }
@@ -88,7 +139,10 @@ export function scoreSink<S extends EvalRunSample>(scorer: Scorer, kind: DepthPr
   return {
     async consume({sample, size, prediction}) {
       if ('values' in prediction) {
-        await scorer.depth(sample.evalSample, {width: prediction.width, height: prediction.height, data: prediction.values, kind}, size)
+        const depth = {width: prediction.width, height: prediction.height, data: prediction.values, kind}
+        // Point pairs are read at the same prediction a depth map is scored on (the image's size).
+        if (scorer.protocol.task === 'ordinal') await scorer.ordinal(sample.evalSample, depth)
+        else await scorer.depth(sample.evalSample, depth, size)
       } else await scorer.segment(sample.evalSample, prediction.classes, size)
       return []
     },

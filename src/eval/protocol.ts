@@ -1,5 +1,14 @@
 import {DptError} from '../pipeline/errors.js'
-import {DEPTH_ALIGNMENTS, DEPTH_CROPS, type DepthAlignment, type DepthCrop, type DepthProtocol, type PredictionKind, type SegmentProtocol} from './types.js'
+import {
+  DEPTH_ALIGNMENTS,
+  DEPTH_CROPS,
+  type DepthAlignment,
+  type DepthCrop,
+  type DepthProtocol,
+  type OrdinalProtocol,
+  type PredictionKind,
+  type SegmentProtocol,
+} from './types.js'
 
 export const DEPTH_DATASETS = ['nyu', 'kitti', 'diode', 'eth3d', 'sintel', 'tum', 'folder'] as const
 export type DepthDataset = (typeof DEPTH_DATASETS)[number]
@@ -96,6 +105,9 @@ export function validateDepthProtocol(p: DepthProtocol, kind: PredictionKind): v
 export function defaultSegmentProtocol(numClasses = 150): SegmentProtocol {
   return {task: 'segment', numClasses, ignoreIndex: 255, reduceZeroLabel: true, scales: [1], flip: false}
 }
+
+/** Point pairs (DIW): nothing to choose; the tie rule of Chen et al.'s evaluation is recorded with the result. */
+export const ORDINAL_PROTOCOL: OrdinalProtocol = {task: 'ordinal', ties: 'disagree'}
 
 function fail(message: string, remedy: string): never {
   throw new DptError(message, {remedy})

@@ -9,7 +9,7 @@ import type {FolderGtFormat} from './datasets/folder.js'
 import type {PredictionOrigin} from './predict-run.js'
 import {resolveDepthProtocol, defaultSegmentProtocol, type DepthDataset as ProtocolDataset} from './protocol.js'
 import {parseGate, parseMaxRegression} from './report/index.js'
-import type {DepthAlignment, DepthCrop, DepthProtocol, Gate, PredictionKind, SegmentProtocol} from './types.js'
+import type {DepthAlignment, DepthCrop, DepthProtocol, EvalTask, Gate, PredictionKind, SegmentProtocol} from './types.js'
 
 /** The raw values of `dpt eval`'s flags (src/eval/flags.ts). */
 export interface EvalFlagValues {
@@ -101,12 +101,19 @@ function refuse(message: string, remedy: string): never {
   throw new DptError(message, {remedy})
 }
 
-/** ADE20K and label folders are scored as segmentation, everything else as depth. */
-export const isSegmentation = (flags: Pick<EvalFlagValues, 'dataset' | 'gt-format'>): boolean =>
-  flags.dataset === 'ade20k' || (flags.dataset === 'folder' && flags['gt-format'] === 'labels')
+/** ADE20K and label folders are scored as segmentation, DIW and point-pair folders as ordinal, the rest as depth. */
+export function evalTask(flags: Pick<EvalFlagValues, 'dataset' | 'gt-format'>): EvalTask {
+  if (flags.dataset === 'ade20k' || (flags.dataset === 'folder' && flags['gt-format'] === 'labels')) return 'segment'
+  if (flags.dataset === 'diw' || (flags.dataset === 'folder' && flags['gt-format'] === 'pairs')) return 'ordinal'
+  return 'depth'
+}
+
+export const isSegmentation = (flags: Pick<EvalFlagValues, 'dataset' | 'gt-format'>): boolean => evalTask(flags) === 'segment'
+
+const TASK_WORDS: Record<EvalTask, string> = {depth: 'depth', segment: 'segmentation', ordinal: 'point pairs (WHDR)'}
 
 export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd = process.cwd()): EvalSettings {
-  const segment = isSegmentation(flags)
+  const task = evalTask(flags)
   if (flags.split !== undefined && !SPLIT_DATASETS.has(flags.dataset))
     refuse(`--split does not apply to --dataset ${flags.dataset}`, 'Only ade20k, kitti, diode and sintel have splits.')
   if (flags.dataset === 'folder' && (flags.gt === undefined || flags['gt-format'] === undefined)) {
@@ -115,12 +122,12 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
   if (flags.dataset !== 'folder' && (flags.gt !== undefined || flags['gt-format'] !== undefined || flags['gt-scale'] !== undefined)) {
     refuse(`--gt, --gt-format and --gt-scale only apply to --dataset folder`, `--dataset ${flags.dataset} reads its ground truth from its own layout.`)
   }
-  const misplaced = (segment ? DEPTH_ONLY : SEGMENT_ONLY).filter((f) => flags[f] !== undefined && flags[f] !== false)
+  if (flags['gt-format'] === 'pairs' && flags['gt-scale'] !== undefined) refuse('--gt-scale does not apply to --gt-format pairs', 'Point pairs have no unit.')
+  // Point pairs compare two values of one prediction: no depth protocol (alignment, cap, range) and no segmentation one.
+  const inapplicable = task === 'segment' ? DEPTH_ONLY : task === 'depth' ? SEGMENT_ONLY : [...DEPTH_ONLY, ...SEGMENT_ONLY]
+  const misplaced = inapplicable.filter((f) => flags[f] !== undefined && flags[f] !== false)
   if (misplaced.length > 0)
-    refuse(
-      `--${misplaced.join(', --')} do${misplaced.length === 1 ? 'es' : ''} not apply to ${segment ? 'segmentation' : 'depth'}`,
-      'See dpt eval --help (PROTOCOL flags).',
-    )
+    refuse(`--${misplaced.join(', --')} do${misplaced.length === 1 ? 'es' : ''} not apply to ${TASK_WORDS[task]}`, 'See dpt eval --help (PROTOCOL flags).')
   if (flags.shard !== undefined && ((flags['fail-if'] ?? []).length > 0 || flags.baseline !== undefined)) {
     refuse('Gates apply to the whole dataset, not to one shard', 'Gate the merged report: dpt eval merge parts/*.json --fail-if … / --baseline ….')
   }
@@ -170,7 +177,7 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
       ...(flags['gt-format'] === undefined ? {} : {gtFormat: flags['gt-format']}),
       ...(flags['gt-scale'] === undefined ? {} : {gtScale: flags['gt-scale']}),
     },
-    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: true, env}),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, env),
     origin,
     depthProtocol: (kind) => resolveDepthProtocol(depthDataset, kind, overrides),
     segmentProtocol: (numClasses) => ({...defaultSegmentProtocol(numClasses), ...segmentOverrides}),

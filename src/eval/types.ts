@@ -31,6 +31,27 @@ export interface DepthPrediction {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Ordinal inputs
+
+/**
+ * One annotated point pair as DIW stores it (src/eval/datasets/point-pairs.ts): 1-based pixel coordinates, row y
+ * first, and the relation of A to B: `>` = A is farther than B, `<` = A is closer.
+ */
+export interface PointPair {
+  readonly yA: number
+  readonly xA: number
+  readonly yB: number
+  readonly xB: number
+  readonly relation: '>' | '<'
+}
+
+/** The point pairs of one image and, when the annotation states it (DIW does), the image size they refer to. */
+export interface OrdinalGt {
+  readonly pairs: readonly PointPair[]
+  readonly size?: {readonly width: number; readonly height: number}
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Protocols (built and defaulted per dataset by src/eval/protocol.ts)
 
 /**
@@ -81,7 +102,20 @@ export interface SegmentProtocol {
   readonly flip: boolean
 }
 
-export type EvalProtocol = DepthProtocol | SegmentProtocol
+/**
+ * Ordinal ground truth (DIW, point-pair files): the order of two points is compared, not a depth map, so there
+ * is nothing to align or cap. `ties: 'disagree'`: a prediction that ranks both points equal (or NaN) counts as a
+ * disagreement whatever the annotation, as Chen et al.'s Torch evaluation of DIW does (a pair is correct only when
+ * (z_A − z_B)·r > 0, r = +1 for `>`, −1 for `<`).
+ */
+export interface OrdinalProtocol {
+  readonly task: 'ordinal'
+  readonly ties: 'disagree'
+}
+
+export type EvalProtocol = DepthProtocol | SegmentProtocol | OrdinalProtocol
+/** depth: a depth map per image; segment: a label map; ordinal: point pairs with their order (DIW). */
+export type EvalTask = EvalProtocol['task']
 
 // ---------------------------------------------------------------------------------------------------------
 // Metrics
@@ -180,10 +214,32 @@ export interface SegmentImageRecord {
   /** Per-image pixel accuracy and mmseg mIoU in %, informational (CSV); dataset metrics come from counts. */
   readonly pixAcc: number | null
   readonly mIoU: number | null
+  /** The image's own counts for every class present in its labels or predictions (HTML report: where a class does worst). */
+  readonly classes?: readonly ClassOverlap[]
   readonly error?: string
 }
 
-export type ImageRecord = DepthImageRecord | SegmentImageRecord
+/**
+ * Ordinal (src/eval/metrics/whdr.ts): integer counts, so shards merge exactly. `fartherPairs` are the pairs
+ * annotated `>` (A farther), with `fartherDisagreements` of them predicted otherwise; `<` pairs are the rest.
+ */
+export interface OrdinalCounts {
+  readonly pairs: number
+  readonly disagreements: number
+  readonly fartherPairs: number
+  readonly fartherDisagreements: number
+}
+
+export interface OrdinalImageRecord extends OrdinalCounts {
+  readonly id: string
+  readonly status: ImageStatus
+  readonly error?: string
+}
+
+export type ImageRecord = DepthImageRecord | SegmentImageRecord | OrdinalImageRecord
+
+/** [class index, intersection, union] pixels of one class in one image (union > 0), by class index. */
+export type ClassOverlap = readonly [classIndex: number, intersection: number, union: number]
 
 export interface ReportCounts {
   /** Images listed for this run (or shard): scored + noValidPixels + missingGt + failed. */
@@ -195,7 +251,7 @@ export interface ReportCounts {
 }
 
 export interface DatasetInfo {
-  /** ade20k | nyu | kitti | diode | eth3d | sintel | tum | folder */
+  /** ade20k | nyu | kitti | diode | eth3d | sintel | tum | diw | folder */
   readonly name: string
   readonly split: string | null
   /** The --data directory as given. */
@@ -222,14 +278,15 @@ export const REPORT_VERSION = 1 as const
 
 /**
  * The versioned report (JSON schema: models/eval-report.schema.json). metrics: depth → DepthMetrics means
- * over scored images sorted by id; segment → SegmentMetrics from the dataset counts. A partial report
+ * over scored images sorted by id; segment → SegmentMetrics from the dataset counts; ordinal → WHDR from the
+ * pair counts summed over the dataset. A partial report
  * (from --shard) carries `partial` with the raw accumulators; `mergeReports(parts)` turns parts into exactly
  * the report a single run would have written.
  */
 export interface EvalReport {
   readonly schema: typeof REPORT_SCHEMA
   readonly version: typeof REPORT_VERSION
-  readonly task: 'depth' | 'segment'
+  readonly task: EvalTask
   readonly dataset: DatasetInfo
   readonly protocol: EvalProtocol
   readonly model: ModelInfo
@@ -237,11 +294,56 @@ export interface EvalReport {
   /** null where a metric is undefined (no scored image, NaN). */
   readonly metrics: Readonly<Record<string, number | null>>
   readonly perClass?: readonly ClassRow[]
+  /** What the HTML report plots beyond the metrics, accumulated without per-pixel data (src/eval/analysis). */
+  readonly analysis?: ReportAnalysis
   readonly images: readonly ImageRecord[]
   readonly partial?: {readonly shard: ShardInfo; readonly accumulators: PartialAccumulators}
 }
 
-/** Depth: the per-image records are the accumulator (report.images). Segment: the dataset counts. */
+// ---------------------------------------------------------------------------------------------------------
+// Analysis (optional in version 1: reports written before it, or merged from parts without it, lack it)
+
+export interface ReportAnalysis {
+  readonly segment?: SegmentAnalysis
+  readonly depth?: DepthAnalysis
+}
+
+/** [label class, predicted class, pixels]: one non-zero cell of the confusion matrix. */
+export type ConfusionCell = readonly [label: number, predicted: number, pixels: number]
+
+export interface SegmentAnalysis {
+  /** Non-ignored pixels labelled as each class (its pixel frequency), and predicted as it; length numClasses. */
+  readonly labelPixels: readonly number[]
+  readonly predictedPixels: readonly number[]
+  /**
+   * The confusion matrix over non-ignored pixels whose label and prediction are both classes 0..n−1, as its
+   * non-zero cells sorted by label then prediction. The diagonal is the per-class intersection.
+   */
+  readonly confusion: readonly ConfusionCell[]
+}
+
+/** Log-spaced depth bins: bin k covers min·(max/min)^(k/count) .. min·(max/min)^((k+1)/count); outside values go to the end bins. */
+export interface DepthBins {
+  readonly min: number
+  readonly max: number
+  readonly count: number
+}
+
+/** [ground-truth bin, prediction bin, pixels]: one non-zero cell of the 2-D histogram. */
+export type DepthCell = readonly [gtBin: number, predBin: number, pixels: number]
+
+export interface DepthAnalysis {
+  readonly bins: DepthBins
+  /** Valid pixels by ground truth × aligned prediction (the depth the metrics see: aligned, capped, clipped). */
+  readonly joint: readonly DepthCell[]
+  /** Per ground-truth bin: valid pixels, Σ AbsRel and pixels with max(p/g, g/p) > 1.25. */
+  readonly pixels: readonly number[]
+  /** Each image's per-bin sum is rounded to a multiple of 2^-16 before it is added: sums are exact in any order. */
+  readonly absRelSum: readonly number[]
+  readonly above125: readonly number[]
+}
+
+/** Depth and ordinal: the per-image records are the accumulator (report.images). Segment: the dataset counts. */
 export interface PartialAccumulators {
   readonly segmentCounts?: SegmentCountsJson
   readonly classNames?: readonly string[]

@@ -154,21 +154,28 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
   try {
     events?.start?.({total: pipeline.total, provider: model?.provider ?? 'files', fallbackReason: model?.fallbackReason})
     const running = new Set<Promise<void>>()
-    for await (const sample of pipeline.samples) {
-      if (state.stopped) {
-        notStarted++
-        continue
+    let sourceError: Error | undefined
+    try {
+      for await (const sample of pipeline.samples) {
+        if (state.stopped) {
+          notStarted++
+          continue
+        }
+        while (running.size >= pipeline.inflight) await Promise.race(running)
+        // Waiting for room may have seen --fail-fast, Ctrl-C or a run-stopping error.
+        if (stopped()) {
+          notStarted++
+          continue
+        }
+        const task = processOne(sample).finally(() => running.delete(task))
+        running.add(task)
       }
-      while (running.size >= pipeline.inflight) await Promise.race(running)
-      // Waiting for room may have seen --fail-fast, Ctrl-C or a run-stopping error.
-      if (stopped()) {
-        notStarted++
-        continue
-      }
-      const task = processOne(sample).finally(() => running.delete(task))
-      running.add(task)
+    } catch (error) {
+      // A source that fails (a stream that breaks) ends the run, but only once the samples in flight are done.
+      sourceError = error instanceof Error ? error : new Error(String(error))
     }
     await Promise.all(running)
+    if (sourceError !== undefined) throw sourceError
     if (state.fatal !== undefined) throw state.fatal
     if (!state.interrupted) for (const sink of sinks) await sink.complete?.()
     return {records, failures, notImages, notStarted, interrupted: state.interrupted, wallMs: performance.now() - started}

@@ -202,3 +202,26 @@ describe('runPipeline with a source and a sink defined outside src/', () => {
     assert.equal(outcome.records.length, 2)
   })
 })
+
+describe('runPipeline when the source fails', () => {
+  it('finishes the samples in flight, disposes the sinks, then reports the source error', async () => {
+    const collector = new Collector<DepthPrediction>()
+    async function* breaking(): AsyncGenerator<ImageSample> {
+      yield memoryImage('first', 24, 24, 9)
+      throw new Error('stream broke')
+    }
+    await assert.rejects(
+      runPipeline({
+        samples: breaking(),
+        total: 2,
+        model: model.stages(depthPostprocess(model.card, 'wasm', {reservePng16: false})),
+        sinks: [collector],
+        inflight: 2,
+        failFast: false,
+      }),
+      /stream broke/,
+    )
+    assert.ok(collector.got.has('first'), 'the sample already taken was finished')
+    assert.ok(collector.disposed && !collector.completed)
+  })
+})

@@ -13,12 +13,14 @@ export default class Eval extends Command {
   static override summary = "Score a model (or saved predictions) on a dataset with the paper's metrics and protocols."
   static override description = `Depth: AbsRel, SqRel, RMSE, RMSE log, log10, SILog (BTS and Depth Anything), δ1–δ3, δ>1.25 %, per image and averaged.
 Segmentation: pixAcc, mIoU (mmseg), mIoU over all classes (PyTorch-Encoding), mAcc, per-class IoU/accuracy.
+Point pairs (DIW, --gt-format pairs): WHDR %, the pairs whose predicted order disagrees with the annotation.
 The protocol (alignment, cap, valid range, crops; reduce-zero-label, scales, flip) defaults to the dataset's reference one and is printed with the results.
 ${EVAL_EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> eval --dataset ade20k --data ./ADEChallengeData2016 --model ./dpt-hybrid-ade20k --report ade.json',
     '<%= config.bin %> eval --dataset nyu --data ./nyu --model ./dpt-hybrid --fail-if "deltaAbove125Pct>9"',
     '<%= config.bin %> eval --dataset nyu --data ./nyu --predictions ./out --alignment scale-shift-disparity',
+    '<%= config.bin %> eval --dataset diw --data ./DIW --model dpt-hybrid --fail-if "whdr>11.5"',
     '<%= config.bin %> eval --dataset ade20k --data ./ADE --model ./dpt-ade --shard auto/8 --report parts/$JOB_COMPLETION_INDEX.json',
   ]
   static override enableJsonFlag = true

@@ -1,4 +1,4 @@
-import type {DepthGt} from '../types.js'
+import type {DepthGt, OrdinalGt} from '../types.js'
 
 /** One image of a dataset and where its ground truth is. */
 export interface EvalSample {
@@ -25,7 +25,7 @@ export interface LabelMap {
 }
 
 interface DatasetBase {
-  /** ade20k | nyu | kitti | diode | eth3d | sintel | tum | folder */
+  /** ade20k | nyu | kitti | diode | eth3d | sintel | tum | diw | folder */
   readonly name: string
   readonly split: string | null
   /** The --data directory as given. */
@@ -49,7 +49,13 @@ export interface SegmentDataset extends DatasetBase {
   readGt(sample: EvalSample, image: ImageSize): Promise<LabelMap>
 }
 
-export type EvalDataset = DepthDataset | SegmentDataset
+/** Point pairs with their annotated order (DIW, point-pair files): scored with a depth model's output. */
+export interface OrdinalDataset extends DatasetBase {
+  readonly task: 'ordinal'
+  readGt(sample: EvalSample): Promise<OrdinalGt>
+}
+
+export type EvalDataset = DepthDataset | SegmentDataset | OrdinalDataset
 
 /** Sorts samples by id, the order every mean and every shard is taken in. */
 export function byId(samples: EvalSample[]): EvalSample[] {

@@ -1,3 +1,4 @@
+import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {ADE20K_CLASSES} from '../../pipeline/render/ade20k.js'
 import {DEPTH_FILE_EXTENSIONS, readDepthFile, type DepthFileFormat} from '../../formats/depth-file.js'
@@ -6,8 +7,9 @@ import type {EvalDataset} from './dataset.js'
 import {isDirectory, layoutError, listFiles, stem} from './layout.js'
 import {pairSamples} from './pairs.js'
 import {isInside} from '../../pipeline/paths.js'
+import {parsePairsFile} from './point-pairs.js'
 
-export type FolderGtFormat = DepthFileFormat | 'labels'
+export type FolderGtFormat = DepthFileFormat | 'labels' | 'pairs'
 
 export interface FolderOptions {
   /** --gt as given, and absolute. */
@@ -21,7 +23,9 @@ export interface FolderOptions {
 export const FOLDER_LAYOUT = `images/                 --data: any tree of images (jpg, png, webp, tif, …)
 └── a/b/x.jpg
 gt/                     --gt: the same tree, one ground-truth file per image, same path and stem
-└── a/b/x.png           --gt-format png16 (÷ --gt-scale), npy, pfm, dpt (float, metres ÷ --gt-scale), or labels (8-bit class ids)`
+└── a/b/x.png           --gt-format png16 (÷ --gt-scale), npy, pfm, dpt (float, metres ÷ --gt-scale), or labels (8-bit class ids)
+    or a/b/x.csv        --gt-format pairs: one line per point pair, "yA,xA,yB,xB,>|<[,width,height]" (1-based
+                        pixels, row first; > = A farther than B), as DIW's coordinate lines`
 
 const IMAGE_PATTERNS = ['**/*.{jpg,jpeg,png,webp,tif,tiff,bmp,avif}']
 
@@ -32,7 +36,7 @@ export async function folder(dataArg: string, rootAbs: string, options: FolderOp
   // A ground-truth folder inside the image folder holds ground truth, not images.
   const ids = (await listFiles(rootAbs, IMAGE_PATTERNS)).filter((id) => !isInside(join(rootAbs, id), options.gtAbs))
   if (ids.length === 0) throw layoutError('folder', dataArg, 'no image found', FOLDER_LAYOUT)
-  const ext = options.format === 'labels' ? '.png' : DEPTH_FILE_EXTENSIONS[options.format]
+  const ext = options.format === 'labels' ? '.png' : options.format === 'pairs' ? '.csv' : DEPTH_FILE_EXTENSIONS[options.format]
   const samples = await pairSamples(
     rootAbs,
     ids,
@@ -51,6 +55,16 @@ export async function folder(dataArg: string, rootAbs: string, options: FolderOp
         const png = await readLabelPng(sample.gt![0]!)
         return {width: png.width, height: png.height, labels: png.values}
       },
+    }
+  }
+  if (options.format === 'pairs') {
+    return {
+      name: 'folder',
+      task: 'ordinal',
+      split: null,
+      root: dataArg,
+      samples,
+      readGt: async (sample) => parsePairsFile(await readFile(sample.gt![0]!, 'utf8')),
     }
   }
   const format = options.format

@@ -2,6 +2,7 @@ import {resolve} from 'node:path'
 import {ade20k} from './ade20k.js'
 import type {EvalDataset} from './dataset.js'
 import {diode} from './diode.js'
+import {diw} from './diw.js'
 import {eth3d} from './eth3d.js'
 import {folder, type FolderGtFormat} from './folder.js'
 import {kitti} from './kitti.js'
@@ -10,7 +11,7 @@ import {sintel} from './sintel.js'
 import {tum} from './tum.js'
 import {DptError} from '../../pipeline/errors.js'
 
-export const DATASET_NAMES = ['ade20k', 'nyu', 'kitti', 'diode', 'eth3d', 'sintel', 'tum', 'folder'] as const
+export const DATASET_NAMES = ['ade20k', 'nyu', 'kitti', 'diode', 'eth3d', 'sintel', 'tum', 'diw', 'folder'] as const
 export type DatasetName = (typeof DATASET_NAMES)[number]
 
 export interface DatasetOptions {
@@ -44,6 +45,8 @@ export async function openDataset(options: DatasetOptions): Promise<EvalDataset>
       return sintel(options.data, root, options.split)
     case 'tum':
       return tum(options.data, root)
+    case 'diw':
+      return diw(options.data, root)
     case 'folder': {
       if (options.gt === undefined || options.gtFormat === undefined) {
         throw new DptError('--dataset folder needs --gt DIR and --gt-format', {

@@ -1,10 +1,19 @@
-import type {DepthProtocol, EvalReport, EvalProtocol, SegmentProtocol} from '../types.js'
+import type {DepthProtocol, EvalReport, EvalProtocol, OrdinalProtocol, SegmentProtocol} from '../types.js'
 
 const metres = (v: number): string => (Number.isFinite(v) ? `${v} m` : '∞')
 
 /** The protocol in words, printed with every result so a number is never read without its conditions. */
 export function describeProtocol(protocol: EvalProtocol): string[] {
+  if (protocol.task === 'ordinal') return describeOrdinal(protocol)
   return protocol.task === 'depth' ? describeDepth(protocol) : describeSegment(protocol)
+}
+
+function describeOrdinal(p: OrdinalProtocol): string[] {
+  return [
+    'point pairs: read at the prediction at the image size (a model run upsamples with its card kernel), at the annotated 1-based pixel − 1, clipped to the image',
+    `order: A is predicted farther when its depth is larger (disparity: smaller); ties: ${p.ties} (an exact tie or NaN disagrees with > and < alike, as Chen et al.'s evaluation counts it)`,
+    'averaging: disagreeing pairs / all pairs over the whole dataset (per pair, not per image)',
+  ]
 }
 
 function describeDepth(p: DepthProtocol): string[] {

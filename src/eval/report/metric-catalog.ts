@@ -1,7 +1,9 @@
+import type {EvalTask} from '../types.js'
+
 /** What every reported metric is: its label, unit, which direction is better, how it prints, its aliases. */
 export interface MetricInfo {
   readonly name: string
-  readonly task: 'depth' | 'segment'
+  readonly task: EvalTask
   /** Column/row label, as the papers print it. */
   readonly label: string
   /** '' for ratios and fractions, 'm' for metres, '%' for percent (and SILog BTS, which is ×100). */
@@ -130,6 +132,37 @@ export const METRICS: readonly MetricInfo[] = [
     aliases: ['mean_accuracy'],
     description: 'mean per-class accuracy over labelled classes (mmsegmentation)',
   }),
+  // WHDR in % as the DPT/MiDaS tables print it (DPT-Hybrid 11.06 on DIW), lower is better.
+  m({
+    name: 'whdr',
+    task: 'ordinal',
+    label: 'WHDR',
+    unit: '%',
+    better: 'lower',
+    decimals: 2,
+    aliases: ['wkdr', 'ordinalError', 'ordinal_error'],
+    description: '% of point pairs whose predicted order disagrees with the annotation (a tie disagrees), over all pairs of the dataset',
+  }),
+  m({
+    name: 'whdrFarther',
+    task: 'ordinal',
+    label: 'WHDR (>)',
+    unit: '%',
+    better: 'lower',
+    decimals: 2,
+    aliases: ['whdr>', 'whdr_farther'],
+    description: 'the same over the pairs annotated > (A farther than B)',
+  }),
+  m({
+    name: 'whdrCloser',
+    task: 'ordinal',
+    label: 'WHDR (<)',
+    unit: '%',
+    better: 'lower',
+    decimals: 2,
+    aliases: ['whdr<', 'whdr_closer'],
+    description: 'the same over the pairs annotated < (A closer than B)',
+  }),
 ]
 
 const key = (s: string): string => s.toLowerCase().replace(/[\s_-]/g, '')
@@ -145,7 +178,7 @@ export function findMetric(spelling: string): MetricInfo | undefined {
 /** Every accepted spelling, longest first (a gate's metric may itself contain '<' or '>', like δ>1.25). */
 export const METRIC_SPELLINGS: readonly string[] = [...new Set(METRICS.flatMap((i) => [i.name, i.label, ...i.aliases]))].sort((a, b) => b.length - a.length)
 
-export function metricsOf(task: 'depth' | 'segment'): readonly MetricInfo[] {
+export function metricsOf(task: EvalTask): readonly MetricInfo[] {
   return METRICS.filter((i) => i.task === task)
 }
 

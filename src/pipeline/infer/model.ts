@@ -29,14 +29,19 @@ export class LoadedModel {
       settings.pipelineNice,
     )
     try {
-      const card = bindCard(settings.model, pool.info)
-      if (card.task !== task) {
-        throw new DptError(`${settings.model.name} is a ${card.task} model; this command needs a ${task} model`, {exitCode: ExitCode.model})
-      }
-      return new LoadedModel(card, pool, settings, performance.now() - started)
+      const model = new LoadedModel(bindCard(settings.model, pool.info), pool, settings, performance.now() - started)
+      model.expectTask(task)
+      return model
     } catch (error) {
       await pool.close()
       throw error
+    }
+  }
+
+  /** A model of another task is refused (exit code 4). */
+  expectTask(task: Task): void {
+    if (this.card.task !== task) {
+      throw new DptError(`${this.settings.model.name} is a ${this.card.task} model; this command needs a ${task} model`, {exitCode: ExitCode.model})
     }
   }
 

@@ -58,7 +58,8 @@ async function score(
     shard: undefined,
     origin,
     cwd: root,
-    depthProtocol: (kind) => resolveDepthProtocol(name === 'ade20k' ? 'folder' : name, kind),
+    // ade20k and diw never ask for a depth protocol; the callback still needs a depth dataset's name.
+    depthProtocol: (kind) => resolveDepthProtocol(name === 'ade20k' || name === 'diw' ? 'folder' : name, kind),
     segmentProtocol: (n) => ({...defaultSegmentProtocol(n), ...tta}),
   })
 }
@@ -127,7 +128,7 @@ describe('depth layouts scored with the fixture model', () => {
 
   it('DIODE masks out half of the outdoor frame', async () => {
     const outcome = await score({name: 'diode', data: 'diode'}, modelOrigin(DEPTH_MODEL))
-    const pixels = Object.fromEntries(outcome.scorer.records.map((r) => [r.id.split('/')[0] ?? '', r.pixels]))
+    const pixels = Object.fromEntries((outcome.scorer.records as DepthImageRecord[]).map((r) => [r.id.split('/')[0] ?? '', r.pixels]))
     assert.equal(pixels.indoors, 40 * 30)
     assert.equal(pixels.outdoor, (40 * 30) / 2)
   })
