@@ -1,6 +1,7 @@
 import {Args, Command} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
 import {cachePaths, modelDir, readManifest, type Manifest} from '../../hub/cache.js'
+import {exportRoute, exportSteps} from '../../hub/export-route.js'
 import {provenanceOf, type Provenance} from '../../hub/provenance.js'
 import {exportRemedy, findEntry, loadRegistry, type RegistryEntry} from '../../hub/registry.js'
 import {DptError} from '../../pipeline/errors.js'
@@ -49,7 +50,9 @@ export default class ModelsInfo extends Command {
             : `source: ${entry.source.repo} @ ${entry.source.revision}, dtypes ${Object.keys(entry.source.dtypes).join(', ')}`,
         )
         if (entry.source !== null && entry.export !== null)
-          this.log(`reference semantics instead: export ${entry.export.checkpoint.url} with\n  ${entry.export.command}`)
+          this.log(
+            `reference semantics instead: export ${entry.export.checkpoint.url} with\n  ${exportSteps({...entry, export: entry.export}, exportRoute()).join('\n  ')}`,
+          )
         this.log(
           `card (${entry.card.from}): ${p.width}×${p.height}, ${p.keepAspect ? `keep aspect, ${p.rule}, ×${p.multiple}` : 'square'}, ${p.resize}, mean ${p.mean.join('/')} std ${p.std.join('/')}, upsample ${entry.card.upsample}`,
         )
