@@ -62,7 +62,7 @@ export function exportRemedyText(entry: RegistryEntry, route: ExportRoute = expo
   const python =
     route.python.version === undefined
       ? `${route.python.command} was not found: install Python 3.11+ first (or set PYTHON to one).`
-      : `Needs Python 3.11+ (${route.python.command}: ${route.python.version}) and about 3 GB of Python packages in the virtualenv.`
+      : `Needs Python 3.11+ (${route.python.command}: ${route.python.version}) and several GB of Python packages (PyTorch) in the virtualenv.`
   const lines = [
     `No ONNX of ${entry.id} is published (\`dpt models info ${entry.id}\` prints these lines unwrapped, to copy). Its checkpoint${size}:`,
     `  ${entry.export.checkpoint.url}`,
