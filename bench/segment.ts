@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     photos,
     readdirSync(photos).find((f) => f.includes('1920x1080'))!,
   )
-  const image = await decodeImage(photo, readFileSync(photo), 1e9)
+  const image = await decodeImage(photo, readFileSync(photo), 1e9, 'high-byte')
   const prepared = prepareInput(image, card.preprocess, kernelBackend(process.env))
   const threads = availableParallelism()
   const session = await ort.InferenceSession.create(

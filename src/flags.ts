@@ -82,8 +82,7 @@ export const runFlags = {
     summary: 'Folder the output tree mirrors: an input at BASE/a/x.jpg is written to OUTPUT/a/x.png [default: the deepest folder holding every input].',
   }),
   null: Flags.boolean({
-    // -0 as xargs and du spell it; oclif's types list letters only, its parser takes any one character.
-    char: '0' as 'z',
+    // No -0 alias (xargs' spelling): oclif would then read any value starting with -0 (--range -0.5,2) as that flag.
     summary: 'Lists (- and @FILE) are NUL-separated, as find -print0 writes them, instead of one path per line.',
   }),
   shard: Flags.string({
@@ -109,6 +108,9 @@ export const runFlags = {
   'mem-arena': Flags.boolean({default: true, allowNo: true, summary: "onnxruntime's CPU memory arena.", helpGroup: 'TUNING'}),
   'skip-existing': Flags.boolean({summary: 'Skip inputs whose outputs all exist (resume a run).', exclusive: ['overwrite']}),
   overwrite: Flags.boolean({summary: 'Replace existing outputs.', exclusive: ['skip-existing']}),
+  'keep-16bit': Flags.boolean({
+    summary: 'Read 16-bit images with all 16 bits [default: their high byte, as cv2.imread and Pillow read them].',
+  }),
 }
 
 export type RunFlagValues = {
@@ -134,6 +136,7 @@ export type RunFlagValues = {
   'mem-arena': boolean
   'skip-existing': boolean
   overwrite: boolean
+  'keep-16bit': boolean
 }
 
 /**
@@ -197,6 +200,7 @@ export function runSettings(inputs: InputSpec, flags: ResolvedRunFlags): RunSett
     // One image in inference per worker, one queued behind it, one being decoded or written.
     inflight: workers * 2 + 1,
     maxPixels: flags['max-pixels'],
+    sixteenBit: flags['keep-16bit'] ? 'full' : 'high-byte',
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
     shard: flags.shard === undefined ? undefined : parseShard(flags.shard, process.env),

@@ -24,7 +24,7 @@ export async function bareSessionRun(
   try {
     const ms: number[] = []
     for (const file of files) {
-      const image = await decodeImage(file, await readFile(file), 1e9)
+      const image = await decodeImage(file, await readFile(file), 1e9, 'high-byte')
       const prepared = prepareInput(image, card.preprocess, kernelBackend(process.env))
       const feeds = {[card.input.name]: new ort.Tensor('float32', prepared.tensor, prepared.dims)}
       const t0 = performance.now()

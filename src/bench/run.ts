@@ -93,7 +93,15 @@ export async function runBench(settings: BenchSettings, events: ImageRunEvents =
     settings.task === 'depth'
       ? await runImages(
           run,
-          depthTask({outDir: run.outDir, formats: ['png16'], colormap: 'inferno', normalize: 'image', metricScale: undefined, kernels: run.kernels}),
+          depthTask({
+            outDir: run.outDir,
+            formats: ['png16'],
+            colormap: 'inferno',
+            normalize: 'image',
+            range: undefined,
+            metricScale: undefined,
+            kernels: run.kernels,
+          }),
           events,
         )
       : await runImages(run, segmentTask({outDir: run.outDir, formats: ['labels'], labelOffset: 1, alpha: 0.5}), events)

@@ -6,6 +6,7 @@ import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
 import type {RunResult} from '../pipeline/images.js'
 import {depthTask} from '../pipeline/tasks/depth.js'
+import {rangeFlag, rangeWithGlobal} from '../range-flag.js'
 
 export type DepthResult = RunResult
 
@@ -19,6 +20,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
     'find shots -newer last-run -name "*.jpg" -print0 | <%= config.bin %> depth --null - -o out --base shots --skip-existing',
+    '<%= config.bin %> depth ./imgs -o out --format png16,color --range 0,12   # one fixed scale for every image',
   ]
   static override strict = false
   static override args = inputsArg
@@ -32,11 +34,12 @@ ${EXIT_CODES_HELP}`
       summary: 'Min/max for png16/png8/color: per image (the reference) or one over the whole run (no flicker across video frames).',
     })(),
     'metric-scale': Flags.integer({min: 1, summary: "Metric models: 16-bit PNG holds depth × this (KITTI 256, NYU 1000) [default: the card's]."}),
+    range: rangeFlag(),
   }
 
   async run(): Promise<DepthResult> {
     const {argv, flags, metadata} = await this.parse(Depth)
-    const split = shardedGlobalNormalization(flags.normalize, flags.shard)
+    const split = shardedGlobalNormalization(flags.normalize, flags.shard) ?? rangeWithGlobal(flags.range, flags.normalize)
     if (split !== undefined) throw split
     const typed = typedFlags(flags, metadata)
     const warnings = [...modelFlagWarnings(flags, typed), ...depthFlagWarnings(flags, typed)]
@@ -46,6 +49,7 @@ ${EXIT_CODES_HELP}`
         formats: flags.format.split(',') as DepthFormat[],
         colormap: flags.colormap,
         normalize: flags.normalize,
+        range: flags.range,
         metricScale: flags['metric-scale'],
         kernels: settings.kernels,
       }),

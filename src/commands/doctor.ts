@@ -31,7 +31,10 @@ export default class Doctor extends DptCommand {
     this.log(
       `registry ${r.registry.path}: ${r.registry.models} models, defaults depth ${r.registry.defaults.depth}, segmentation ${r.registry.defaults.segmentation}`,
     )
-    for (const m of r.models) this.log(`  model ${m.id}: ${m.status} (${formatBytes(m.bytes)})`)
+    for (const m of r.models) {
+      const origin = m.provenance.kind === 'registry' ? "the registry's" : `local: ${m.provenance.reason}`
+      this.log(`  model ${m.id}: ${m.status} (${formatBytes(m.bytes)}; ${origin})`)
+    }
     for (const problem of r.problems) this.log(`problem: ${problem}`)
     return r
   }

@@ -5,7 +5,8 @@ import {defaultThreads} from '../flags.js'
 import {cachePaths, installedModels, manifestBytes, modelDir} from '../hub/cache.js'
 import {checkInstalled, type InstalledCheck} from '../hub/check-installed.js'
 import {hubSettings} from '../hub/http.js'
-import {loadRegistry} from '../hub/registry.js'
+import {provenanceOf, type Provenance} from '../hub/provenance.js'
+import {findEntry, loadRegistry} from '../hub/registry.js'
 import {cpuInfo, type CpuInfo} from './cpu.js'
 import {runtimeInfo, type RuntimeInfo} from './runtime.js'
 
@@ -24,7 +25,8 @@ export interface DoctorReport {
   }
   readonly hub: {readonly endpoint: string; readonly token: boolean; readonly offline: boolean; readonly proxy: string | null}
   readonly registry: {readonly path: string; readonly models: number; readonly defaults: Record<string, string>}
-  readonly models: readonly (InstalledCheck & {readonly bytes: number})[]
+  /** Each installed model re-hashed, with whether it is the registry's model of its id (src/hub/provenance.ts). */
+  readonly models: readonly (InstalledCheck & {readonly bytes: number; readonly provenance: Provenance})[]
   /** One line per problem worth acting on. */
   readonly problems: readonly string[]
 }
@@ -63,7 +65,9 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
   const hub = hubSettings(env)
   const models = []
   for (const manifest of installedModels(paths)) {
-    models.push({...(await checkInstalled(modelDir(paths, manifest.id), manifest)), bytes: manifestBytes(manifest)})
+    const dir = modelDir(paths, manifest.id)
+    const provenance = provenanceOf(findEntry(registry, manifest.id), manifest, dir)
+    models.push({...(await checkInstalled(dir, manifest)), bytes: manifestBytes(manifest), provenance})
   }
   const runtime = await runtimeInfo()
   const problems = [

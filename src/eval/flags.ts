@@ -16,7 +16,7 @@ const number = (flag: string, check: (v: number) => boolean, expected: string) =
 
 /** The model flags of depth/segment, reused as they are (resolution goes through the same runSettings); --model is optional here. */
 const {model, card, dtype, provider, workers, threads, 'max-pixels': maxPixels, 'fail-fast': failFast, 'pipeline-nice': pipelineNice} = runFlags
-const {'graph-optimization': graphOptimization, 'mem-pattern': memPattern, 'mem-arena': memArena, offline} = runFlags
+const {'graph-optimization': graphOptimization, 'mem-pattern': memPattern, 'mem-arena': memArena, offline, 'keep-16bit': keep16bit} = runFlags
 
 /** Gates and report outputs: shared by `dpt eval` and `dpt eval merge`. */
 export const reportFlags = {
@@ -64,6 +64,7 @@ export const evalFlags = {
   workers,
   threads,
   'max-pixels': maxPixels,
+  'keep-16bit': keep16bit,
   'fail-fast': failFast,
   'pipeline-nice': pipelineNice,
   'graph-optimization': graphOptimization,

@@ -113,7 +113,7 @@ async function withModel(
       outStem: stem(s.id),
       evalSample: s,
       read: () => readFile(s.image),
-      decode: (data) => decodeImage(s.image, data, run.maxPixels),
+      decode: (data) => decodeImage(s.image, data, run.maxPixels, run.sixteenBit),
     }))
     const outcome = await runPipeline({
       samples,

@@ -32,6 +32,7 @@ export interface EvalFlagValues {
   'strict-provider': boolean | undefined
   'progress-interval': number | undefined
   'max-pixels': number
+  'keep-16bit': boolean
   'fail-fast': boolean
   'pipeline-nice': number
   offline: boolean

@@ -1,4 +1,3 @@
-import zlib from 'node:zlib'
 import sharp from 'sharp'
 import {deflateChunks} from '../kernels/deflate.js'
 import {toUint16Reference, type ValueRange} from '../kernels/depth-scale.js'
@@ -7,6 +6,10 @@ import {subFilter16} from '../kernels/png16-rows.js'
 import type {WasmInstance} from '../kernels/wasm/module.js'
 import {uint16Scratch, uint8Scratch} from '../pipeline/scratch.js'
 import {checkSize, type GreyImage} from './png.js'
+import {crc32, pngChunk} from './png-chunk.js'
+import {textChunks, type PngText} from './png-text.js'
+
+export {tableCrc32} from './png-chunk.js'
 
 /**
  * The 16-bit grey PNG of a depth map, written the way cv2.imwrite writes one by default (OpenCV's PNG encoder:
@@ -24,37 +27,16 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 const scanlines = uint8Scratch(1)
 const values16 = uint16Scratch(1)
 
-/** CRC-32 (ISO-HDLC, as PNG chunks use): zlib's when Node has it (20.15+), else a table. */
-const crc32: (data: Uint8Array, value?: number) => number = (zlib as {crc32?: (d: Uint8Array, v?: number) => number}).crc32 ?? tableCrc32
-
-let table: Uint32Array | undefined
-export function tableCrc32(data: Uint8Array, value = 0): number {
-  table ??= Uint32Array.from({length: 256}, (_, n) => {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    return c >>> 0
-  })
-  let c = ~value >>> 0
-  for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8)
-  return ~c >>> 0
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(12 + data.length)
-  out.writeUInt32BE(data.length, 0)
-  out.write(type, 4, 'latin1')
-  out.set(data, 8)
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length)
-  return out
-}
-
-/** Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array. */
-export async function encodePng16(data: Uint16Array, width: number, height: number): Promise<Buffer> {
+/**
+ * Single-channel 16-bit grey PNG (IHDR bit depth 16, colour type 0), as cv2.imwrite writes a uint16 array, with
+ * `text` (png-text.ts) after IHDR.
+ */
+export async function encodePng16(data: Uint16Array, width: number, height: number, text: PngText = []): Promise<Buffer> {
   checkSize('16-bit PNG', data.length, width, height, 1)
   const rows = scanlines.take((1 + 2 * width) * height)
   try {
     subFilter16(data, width, height, rows)
-    return await encodePng16Rows(rows, width, height)
+    return Buffer.concat(png16File(width, height, await deflateChunks(rows), text))
   } finally {
     scanlines.give(rows)
   }
@@ -81,9 +63,10 @@ export async function png16Parts(rows: Uint8Array, width: number, height: number
 
 /**
  * The parts of a 16-bit grey PNG around its zlib stream, given in one or more consecutive pieces (written as
- * they are, between the header parts): [signature, IHDR and the IDAT's length and type], ...zlib, [IDAT's CRC and IEND].
+ * they are, between the header parts): [signature, IHDR, the text chunks and the IDAT's length and type], ...zlib,
+ * [IDAT's CRC and IEND].
  */
-export function png16File(width: number, height: number, zlibStream: readonly Uint8Array[]): Uint8Array[] {
+export function png16File(width: number, height: number, zlibStream: readonly Uint8Array[], text: PngText = []): Uint8Array[] {
   checkSize('16-bit PNG', width * height, width, height, 1)
   const header = Buffer.alloc(13)
   header.writeUInt32BE(width, 0)
@@ -98,7 +81,11 @@ export function png16File(width: number, height: number, zlibStream: readonly Ui
   for (const c of zlibStream) crc = crc32(c, crc)
   const crcBytes = Buffer.alloc(4)
   crcBytes.writeUInt32BE(crc, 0)
-  return [Buffer.concat([SIGNATURE, chunk('IHDR', header), idat]), ...zlibStream, Buffer.concat([crcBytes, chunk('IEND', new Uint8Array(0))])]
+  return [
+    Buffer.concat([SIGNATURE, pngChunk('IHDR', header), textChunks(text), idat]),
+    ...zlibStream,
+    Buffer.concat([crcBytes, pngChunk('IEND', new Uint8Array(0))]),
+  ]
 }
 
 /**
@@ -129,11 +116,12 @@ export async function encodeDepthPng16(
   height: number,
   range: ValueRange,
   wasm: WasmInstance | undefined,
+  text: PngText = [],
 ): Promise<Uint8Array[] | Buffer> {
-  if (wasm !== undefined) return png16File(width, height, [png16StreamWasm(wasm, depth, width, height, range)])
+  if (wasm !== undefined) return png16File(width, height, [png16StreamWasm(wasm, depth, width, height, range)], text)
   const values = values16.take(depth.length)
   try {
-    return await encodePng16(toUint16Reference(depth, range.min, range.max, values), width, height)
+    return await encodePng16(toUint16Reference(depth, range.min, range.max, values), width, height, text)
   } finally {
     values16.give(values)
   }

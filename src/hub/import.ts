@@ -8,6 +8,7 @@ import {locateModel, VARIANT_FILES, type Dtype} from '../model/locate.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import {MANIFEST, modelDir, readManifest, writeManifest, type CachePaths, type Manifest, type ManifestFile} from './cache.js'
 import {withModelLock} from './lock.js'
+import {provenanceOf, type Provenance} from './provenance.js'
 import {findEntry, type Registry} from './registry.js'
 import {sha256File} from './verify.js'
 
@@ -18,6 +19,8 @@ export interface ImportResult {
   readonly dtypes: readonly Dtype[]
   readonly replaced: boolean
   readonly files: readonly ManifestFile[]
+  /** Whether it is the registry's model of that id (provenance.ts); a registry id whose files do not match is local. */
+  readonly provenance: Provenance
 }
 
 function filesBelow(dir: string): string[] {
@@ -39,7 +42,8 @@ function taskOf(folder: string, dtype: Dtype): Task {
 /**
  * Registers an exported model folder in the cache under an id (by default the folder's name): checked as
  * `--model` would load it, copied whole into a staging folder, hashed into a manifest, then renamed into place
- * under the model's lock. A registry id makes it that entry's model (`--model ID`, or the task default).
+ * under the model's lock. A registry id makes it what `--model ID` (or the task default) runs; it is the registry's
+ * model only when its files match what the registry pins (provenance.ts), otherwise it is listed as local.
  */
 export async function importModel(registry: Registry, paths: CachePaths, source: string, options: {id?: string; force: boolean}): Promise<ImportResult> {
   const from = resolve(source)
@@ -88,7 +92,7 @@ export async function importModel(registry: Registry, paths: CachePaths, source:
         await writeManifest(staging, manifest)
         if (existsSync(dir)) await rm(dir, {recursive: true, force: true})
         await rename(staging, dir)
-        return {id, task, dir, dtypes, replaced, files}
+        return {id, task, dir, dtypes, replaced, files, provenance: provenanceOf(entry, manifest, dir)}
       } finally {
         await rm(staging, {recursive: true, force: true})
       }

@@ -1,7 +1,8 @@
 import type {Task} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
 import {DptError} from '../pipeline/errors.js'
-import {installedDtypes, installedModels, manifestBytes, type CachePaths} from './cache.js'
+import {installedDtypes, installedModels, manifestBytes, modelDir, type CachePaths, type Manifest} from './cache.js'
+import {provenanceOf, type Provenance} from './provenance.js'
 import {inspectFile} from './download.js'
 import type {HubSettings} from './http.js'
 import {filesFor, knownSize, type Registry, type RegistryFile} from './registry.js'
@@ -13,7 +14,10 @@ export interface ModelListing {
   /** The model `dpt depth` / `dpt segment` use without --model. */
   readonly default: boolean
   readonly licence: string | null
-  /** hub: downloadable; export: no ONNX published (export + import); local: only in the cache (imported). */
+  /**
+   * hub: downloadable; export: no ONNX published (export + import); local: only in the cache, imported under an id
+   * the registry does not know, or under a registry id without matching the registry's files (see `provenance`).
+   */
   readonly source: 'hub' | 'export' | 'local'
   readonly repo: string | null
   readonly dtypes: readonly Dtype[]
@@ -21,6 +25,8 @@ export interface ModelListing {
   readonly downloadBytes: Partial<Record<Dtype, number | null>>
   readonly installed: readonly Dtype[]
   readonly installedBytes: number
+  /** Whether what is installed is the registry's model (provenance.ts); null when nothing is. */
+  readonly provenance: Provenance | null
 }
 
 /** Registry models and installed ones (imported under ids the registry does not know included), registry order first. */
@@ -29,6 +35,15 @@ export function listModels(registry: Registry, paths: CachePaths): ModelListing[
   const installedOf = (id: string) => manifests.find((m) => m.id === id)
   const fromRegistry = registry.models.map((entry): ModelListing => {
     const manifest = installedOf(entry.id)
+    const provenance = manifest === undefined ? null : provenanceOf(entry, manifest, modelDir(paths, entry.id))
+    if (manifest !== undefined && provenance?.kind === 'local') {
+      // Installed under a registry id, but not the registry's files: none of the entry's facts apply to it.
+      return {
+        ...localListing(manifest, provenance),
+        title: `not the registry's ${entry.id}: ${provenance.reason}`,
+        default: registry.defaults[entry.task] === entry.id,
+      }
+    }
     const dtypes = entry.source === null ? [] : (Object.keys(entry.source.dtypes) as Dtype[])
     const downloadBytes: Partial<Record<Dtype, number | null>> = {}
     for (const d of dtypes) downloadBytes[d] = knownSize(filesFor(entry.source!, d)!)
@@ -44,24 +59,30 @@ export function listModels(registry: Registry, paths: CachePaths): ModelListing[
       downloadBytes,
       installed: manifest === undefined ? [] : installedDtypes(manifest),
       installedBytes: manifest === undefined ? 0 : manifestBytes(manifest),
+      provenance,
     }
   })
   const local = manifests
     .filter((m) => !registry.models.some((e) => e.id === m.id))
-    .map((m): ModelListing => ({
-      id: m.id,
-      task: m.task,
-      title: m.source.kind === 'import' ? `imported from ${m.source.from}` : m.source.repo,
-      default: false,
-      licence: null,
-      source: 'local',
-      repo: m.source.kind === 'hub' ? m.source.repo : null,
-      dtypes: installedDtypes(m),
-      downloadBytes: {},
-      installed: installedDtypes(m),
-      installedBytes: manifestBytes(m),
-    }))
+    .map((m) => localListing(m, provenanceOf(undefined, m, modelDir(paths, m.id))))
   return [...fromRegistry, ...local]
+}
+
+function localListing(m: Manifest, provenance: Provenance): ModelListing {
+  return {
+    id: m.id,
+    task: m.task,
+    title: m.source.kind === 'import' ? `imported from ${m.source.from}` : m.source.repo,
+    default: false,
+    licence: null,
+    source: 'local',
+    repo: m.source.kind === 'hub' ? m.source.repo : null,
+    dtypes: installedDtypes(m),
+    downloadBytes: {},
+    installed: installedDtypes(m),
+    installedBytes: manifestBytes(m),
+    provenance,
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import {installedDtypes, modelDir, readManifest, writeManifest, type CachePaths,
 import {downloadFile, inspectFile, type RemoteFile} from './download.js'
 import type {HubSettings} from './http.js'
 import {withModelLock} from './lock.js'
+import {provenanceOf} from './provenance.js'
 import {exportRemedy, filesFor, type Registry, type RegistryEntry, type RegistryFile} from './registry.js'
 
 export interface PullPlan {
@@ -70,6 +71,18 @@ export function hubFiles(entry: RegistryEntry, dtype: Dtype): {source: NonNullab
   return {source: entry.source, files}
 }
 
+/** A model installed under the entry's id that is not the registry's (provenance.ts) is never topped up with its files. */
+function refuseLocal(entry: RegistryEntry, dir: string): void {
+  const installed = readManifest(dir)
+  const provenance = installed === undefined ? undefined : provenanceOf(entry, installed, dir)
+  if (provenance?.kind === 'local') {
+    throw new DptError(`${entry.id} in the cache (${dir}) is not the registry's ${entry.id}: ${provenance.reason}`, {
+      exitCode: ExitCode.model,
+      remedy: `Run \`dpt models rm ${entry.id}\` first to pull the registry's files, or keep using the installed one with --model ${entry.id}.`,
+    })
+  }
+}
+
 /**
  * Installs one dtype of a registry model into the cache: asks the hub for every file's size and hash, downloads
  * what is missing (resuming parts), verifies, renames into place, and writes the manifest last, all under the
@@ -94,6 +107,7 @@ export async function pullModel(
     commit: manifest.source.kind === 'hub' ? manifest.source.commit : null,
     files: manifest.files.filter((f) => f.dtype === null || f.dtype === options.dtype),
   })
+  refuseLocal(entry, dir)
   if (isInstalled(dir, options.dtype, files)) return done(false, 0, readManifest(dir)!)
   if (options.offline || settings.offline === true) {
     const mode = options.offline ? 'offline mode' : 'HF_HUB_OFFLINE'

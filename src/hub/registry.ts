@@ -5,6 +5,7 @@ import {Ajv} from 'ajv'
 import type {DepthSemantics, PreprocessCard, Task, UpsampleMode} from '../model/card.js'
 import type {Dtype} from '../model/locate.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
+import {exportRemedyText} from './export-route.js'
 
 const require = createRequire(import.meta.url)
 const registrySchema = require('../../../models/registry.schema.json') as object
@@ -124,9 +125,7 @@ export function requireEntry(registry: Registry, id: string): RegistryEntry {
   return entry
 }
 
-/** What to tell a user whose model has no published ONNX. */
+/** What to tell a user whose model has no published ONNX: the checkpoint URL and the export with the installed exporter. */
 export function exportRemedy(entry: RegistryEntry): string {
-  if (entry.export === null) return 'This model has no published ONNX and no export recipe.'
-  const {checkpoint, command} = entry.export
-  return `No ONNX of ${entry.id} is published: download ${checkpoint.url}, then run\n  ${command}`
+  return exportRemedyText(entry)
 }

@@ -1,7 +1,11 @@
 import {extname} from 'node:path'
 import sharp, {type Metadata} from 'sharp'
+import {highByte, type SixteenBitInput} from './sixteen-bit.js'
 
-/** An RGB image as decoded: interleaved HWC, 8 or 16 bits per channel, EXIF orientation applied, alpha dropped. */
+/**
+ * An RGB image as decoded: interleaved HWC, EXIF orientation applied, alpha dropped; 16 bits per channel only
+ * when 16-bit files are read in full (--keep-16bit), else 8.
+ */
 export interface DecodedImage {
   readonly width: number
   readonly height: number
@@ -55,10 +59,11 @@ const UNSUPPORTED = /unsupported image format|Input buffer contains unsupported/
 
 /**
  * Decodes the first frame the way the reference reads images (cv2.imread + cvtColor): EXIF orientation applied,
- * alpha dropped without compositing, grey replicated to RGB. 16-bit images keep their 16 bits; see preprocess.
+ * alpha dropped without compositing, grey replicated to RGB. 16-bit images become their high byte, as cv2.imread
+ * and Pillow read them, unless `sixteenBit` is `full` (sixteen-bit.ts).
  * `maxPixels` guards against decompression bombs: sharp refuses larger images before decoding them.
  */
-export async function decodeImage(path: string, data: Uint8Array, maxPixels: number): Promise<DecodedImage> {
+export async function decodeImage(path: string, data: Uint8Array, maxPixels: number, sixteenBit: SixteenBitInput): Promise<DecodedImage> {
   const claimsImage = IMAGE_EXTENSIONS.has(extname(path).toLowerCase())
   if (data.length === 0) {
     if (claimsImage) throw new Error('empty file')
@@ -86,6 +91,8 @@ export async function decodeImage(path: string, data: Uint8Array, maxPixels: num
     throw new Error(`corrupt or truncated ${format} data (${(error as Error).message})`, {cause: error})
   })
   if (info.channels !== 3) throw new Error(`decoded ${info.channels} channels where 3 were expected`)
-  const pixels = sixteen ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2) : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
-  return {width: info.width, height: info.height, bitDepth: sixteen ? 16 : 8, pixels, format}
+  if (!sixteen) return {width: info.width, height: info.height, bitDepth: 8, pixels: new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength), format}
+  const samples = new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2)
+  if (sixteenBit === 'full') return {width: info.width, height: info.height, bitDepth: 16, pixels: samples, format}
+  return {width: info.width, height: info.height, bitDepth: 8, pixels: highByte(samples), format}
 }

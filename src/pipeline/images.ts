@@ -9,6 +9,8 @@ import type {Sink} from './sink.js'
 import {checkOutputs} from './sources/existing-outputs.js'
 import {fileSamples, type FileSample} from './sources/files.js'
 import type {Postprocess} from './stages.js'
+import type {ValueRange} from '../kernels/depth-scale.js'
+import type {DepthNormalization} from './sinks/depth-text.js'
 import {display} from './paths.js'
 import {percentiles, round, type Percentiles} from './stats.js'
 
@@ -17,7 +19,19 @@ export interface ImageTask<P extends Size> {
   readonly task: Task
   /** Every file a sample would get (known before the model loads): --skip-existing, and never writing over an input. */
   outputs(sample: FileSample): readonly string[]
-  create(card: ModelCard): {readonly postprocess: Postprocess<P>; readonly sinks: readonly Sink<FileSample, P>[]; readonly warnings?: readonly string[]}
+  create(card: ModelCard): {
+    readonly postprocess: Postprocess<P>
+    readonly sinks: readonly Sink<FileSample, P>[]
+    readonly warnings?: readonly string[]
+    readonly report?: TaskReport
+  }
+}
+
+/** What a task's sinks learnt that belongs in the --json result: per image, and for the run. */
+export interface TaskReport {
+  image(sample: FileSample): Pick<ImageRecord, 'valueRange'>
+  /** `shown` turns a written path into the form records use (relative to the working directory). */
+  run(shown: (path: string) => string): Pick<RunResult, 'normalization'>
 }
 
 /** The scheduler's events, and warnings as they arise (symlink cycles in the inputs, flags the model makes moot). */
@@ -35,6 +49,8 @@ export interface ImageRecord {
   readonly originalSize: Size
   readonly networkSize: Size
   readonly ms: StageMs
+  /** Depth: the finite min and max of this image's model values (what png16 maps to 0..65535 per image). */
+  readonly valueRange?: ValueRange
 }
 
 export interface Failure {
@@ -77,6 +93,8 @@ export interface RunResult {
   readonly images: ImageRecord[]
   /** Every warning of the run (stderr says them as they come): flags without effect, symlink cycles, … */
   readonly warnings: string[]
+  /** Depth: how the normalised formats (png16, png8, color) chose their min and max. */
+  readonly normalization?: DepthNormalization
   readonly exitCode: ExitCode
 }
 
@@ -90,7 +108,7 @@ export async function runImages<P extends Size>(settings: RunSettings, task: Ima
   const skipped = await checkOutputs(samples, (s) => task.outputs(s), settings)
   const model = await LoadedModel.load(settings, task.task)
   try {
-    const {postprocess, sinks, warnings: taskWarnings = []} = task.create(model.card)
+    const {postprocess, sinks, warnings: taskWarnings = [], report} = task.create(model.card)
     for (const warning of taskWarnings) events.warning?.(warning)
     warnings.push(...taskWarnings)
     const work = samples.filter((s) => !skipped.has(s))
@@ -103,7 +121,7 @@ export async function runImages<P extends Size>(settings: RunSettings, task: Ima
       failFast: settings.failFast,
       events,
     })
-    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size}, warnings)
+    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size}, warnings, report)
   } finally {
     await model.close()
   }
@@ -117,10 +135,18 @@ function runResult(
   outcome: PipelineOutcome<FileSample>,
   counts: {files: number; skippedExisting: number},
   warnings: string[],
+  report: TaskReport | undefined,
 ): RunResult {
   const shown = (path: string): string => display(settings.cwd, path)
   const records: ImageRecord[] = outcome.records
-    .map((r) => ({input: r.sample.label, outputs: r.outputs.map(shown), originalSize: r.size, networkSize: r.networkSize ?? r.size, ms: r.ms}))
+    .map((r) => ({
+      input: r.sample.label,
+      outputs: r.outputs.map(shown),
+      originalSize: r.size,
+      networkSize: r.networkSize ?? r.size,
+      ms: r.ms,
+      ...report?.image(r.sample),
+    }))
     .sort(byInput)
   const failures = outcome.failures.map((f) => ({input: f.sample.label, reason: f.reason})).sort((a, b) => (a.input < b.input ? -1 : 1))
   const stage = (key: keyof StageMs): Percentiles => percentiles(records.map((r) => r.ms[key]))
@@ -171,6 +197,7 @@ function runResult(
     },
     images: records,
     warnings,
+    ...report?.run(shown),
     exitCode,
   }
 }

@@ -4,6 +4,7 @@ import type {LocatedModel} from '../model/locate.js'
 import type {GraphOptimizationLevel} from './infer/protocol.js'
 import type {Size} from './sample.js'
 import type {InputSpec} from './sources/inputs.js'
+import type {SixteenBitInput} from './sixteen-bit.js'
 
 /** What to do with outputs that already exist. */
 export type ExistingPolicy = 'refuse' | 'skip' | 'overwrite'
@@ -26,6 +27,8 @@ export interface RunSettings {
   /** Images held between decoding and writing at once: the back-pressure bound. */
   readonly inflight: number
   readonly maxPixels: number
+  /** 16-bit images: their high byte as the references read them, or all 16 bits (--keep-16bit). */
+  readonly sixteenBit: SixteenBitInput
   readonly failFast: boolean
   readonly existing: ExistingPolicy
   readonly shard: Shard | undefined

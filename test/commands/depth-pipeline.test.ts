@@ -89,6 +89,7 @@ describe('dpt depth (pipeline)', () => {
       'a.pfm',
       'a.png',
       'a.turbo.png',
+      'colorbar.turbo.svg',
       'const.8bit.png',
       'const.npy',
       'const.pfm',

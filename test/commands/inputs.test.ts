@@ -1,5 +1,5 @@
 /**
- * The inputs of dpt depth as a user pipes them in: `find … | dpt depth -`, `find … -print0 | dpt depth -0 -`,
+ * The inputs of dpt depth as a user pipes them in: `find … | dpt depth -`, `find … -print0 | dpt depth --null -`,
  * `@FILE`, --base with --skip-existing across subsets, symlink cycles, and -o set to the input folder.
  */
 import assert from 'node:assert/strict'
@@ -45,11 +45,11 @@ before(async () => {
 })
 
 describe('dpt depth inputs', () => {
-  it('- reads newline-separated paths from stdin; -0 NUL-separated ones, newlines in names and all', async () => {
+  it('- reads newline-separated paths from stdin; --null NUL-separated ones, newlines in names and all', async () => {
     const lines = await depth(['-', '-o', 'out-stdin'], 'shots/day1/a.png\nshots/day2/c.png\n')
     assert.deepEqual(listFiles(join(root, 'out-stdin')), ['day1/a.png', 'day2/c.png'])
     assert.equal(lines.counts.processed, 2)
-    const nul = await depth(['-0', '-', '-o', 'out-nul'], Buffer.from('odd/two\nlines.png\0shots/day1/b.png\0'))
+    const nul = await depth(['--null', '-', '-o', 'out-nul'], Buffer.from('odd/two\nlines.png\0shots/day1/b.png\0'))
     assert.deepEqual(listFiles(join(root, 'out-nul')), ['odd/two\nlines.png', 'shots/day1/b.png'])
     assert.equal(nul.counts.processed, 2)
   })

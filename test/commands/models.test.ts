@@ -90,13 +90,37 @@ describe('dpt models, default model and doctor (CLI)', () => {
   it('the segmentation default has no published ONNX: the error names the exporter and import; an import makes it the default', async () => {
     const env = hubEnv(hub.endpoint, registry)
     const out = join(mkdtempSync(join(tmpdir(), 'dpt-out-')), 'out')
-    const missing = await runCli(['segment', images, '-o', out], {env})
+    // A stand-in interpreter: what is tested is that the message reports the PYTHON it finds (or does not).
+    const python = join(mkdtempSync(join(tmpdir(), 'dpt-python-')), 'python3')
+    writeFileSync(python, '#!/bin/sh\necho Python 3.12.4\n', {mode: 0o755})
+    const missing = await runCli(['segment', images, '-o', out], {env: {...env, PYTHON: python}})
     assert.equal(missing.code, 4)
     assert.match(oneLine(missing.stderr), /tiny-seg \(the default segmentation model\) is not installed, and no ONNX of it is published to download/)
+    // Issue 15 point 10: a checkpoint URL and commands that run the exporter installed with dpt (no clone). The
+    // error is wrapped at the terminal width by oclif; dpt models info prints the same lines unwrapped.
+    const venv = join(env.DPT_CACHE!, 'export-venv')
+    const tools = join(repoRoot, 'tools')
+    const steps = [
+      'https://example.org/tiny-ade.pt',
+      'curl -L -o tiny-ade.pt https://example.org/tiny-ade.pt',
+      `DPT_TOOLS_VENV=${venv} bash ${tools}/setup-venv.sh`,
+      `${venv}/bin/python ${tools}/export_model.py isl-org --checkpoint tiny-ade.pt --variant hybrid --task ade20k --out tiny-seg-onnx`,
+      'dpt models import tiny-seg-onnx --id tiny-seg',
+    ]
+    for (const step of steps) assert.ok(oneLine(missing.stderr).includes(step), `${step} in:\n${missing.stderr}`)
+    assert.match(oneLine(missing.stderr), /`dpt models info tiny-seg` prints these lines unwrapped, to copy/)
+    const info = await runCli(['models', 'info', 'tiny-seg'], {env: {...env, PYTHON: python}})
+    assert.equal(info.code, 0, info.stderr)
+    const lines = info.stdout.split('\n').map((line) => line.trim())
+    for (const step of steps) assert.ok(lines.includes(step), `${step} on a line of its own in:\n${info.stdout}`)
+    assert.ok(existsSync(join(tools, 'setup-venv.sh')) && existsSync(join(tools, 'export_model.py')))
     assert.match(
       oneLine(missing.stderr),
-      /tools\/\.venv\/bin\/python tools\/export_model\.py isl-org --checkpoint tiny-ade\.pt --variant hybrid --task ade20k --out DIR && dpt models import DIR --id tiny-seg/,
+      new RegExp(`Export it once with the exporter installed with dpt \\(no git clone\\)\\. Needs Python 3\\.11\\+ \\(${python}: Python 3\\.12\\.4\\)`),
     )
+    const noPython = await runCli(['segment', images, '-o', out], {env: {...env, PYTHON: join(tmpdir(), 'no-such-python')}})
+    assert.equal(noPython.code, 4)
+    assert.match(oneLine(noPython.stderr), /no-such-python was not found: install Python 3\.11\+ first \(or set PYTHON to one\)\./)
     // A depth model cannot be imported as the segmentation entry.
     const wrong = await runCli(['models', 'import', fixture('models', 'dpt-hybrid-tiny'), '--id', 'tiny-seg'], {env})
     assert.equal(wrong.code, 4)

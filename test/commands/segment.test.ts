@@ -24,7 +24,7 @@ interface Shares {
   width: number
   height: number
   labelOffset: number
-  classes: {id: number; name: string; pixels: number; share: number}[]
+  classes: {id: number; name: string; pixels: number; share: number; color: [number, number, number]}[]
 }
 
 describe('dpt segment', () => {
@@ -36,7 +36,7 @@ describe('dpt segment', () => {
     mkdirSync(join(root, 'in'))
     for (const name of ['coffee-160x120.png', 'rgba-64x48.png']) copyFileSync(fixture('images', name), join(root, 'in', name))
     out = join(root, 'out')
-    const r = await runCli(['segment', join(root, 'in'), '-o', out, '--model', MODEL, '--format', 'labels,color,overlay,json', '--json'])
+    const r = await runCli(['segment', join(root, 'in'), '-o', out, '--model', MODEL, '--format', 'labels,color,overlay,json,legend', '--json'])
     assert.equal(r.code, 0, r.stderr)
     summary = JSON.parse(r.stdout) as RunResult
   })
@@ -79,8 +79,30 @@ describe('dpt segment', () => {
       [...counts.entries()].sort((a, b) => a[0] - b[0]),
     )
     for (const c of shares.classes) assert.equal(c.name, ADE20K_CLASSES[c.id - 1])
+    // The colour the color and overlay formats give each class, as the color PNG holds it.
+    const colour = await raw(join(out, 'coffee-160x120.color.png'), 'srgb')
+    for (const c of shares.classes) {
+      assert.deepEqual(c.color, [...ADE20K_PALETTE[c.id]!])
+      const at = labels.indexOf(c.id)
+      assert.deepEqual([...colour.subarray(at * 3, at * 3 + 3)], c.color, c.name)
+    }
     assert.ok(Math.abs(shares.classes.reduce((s, c) => s + c.share, 0) - 1) < 1e-12)
     assert.deepEqual([shares.width, shares.height, shares.labelOffset], [160, 120, 1])
+  })
+
+  it('draws a legend on request: one swatch per present class, largest share first', async () => {
+    const shares = JSON.parse(readFileSync(join(out, 'coffee-160x120.json'), 'utf8')) as Shares
+    const svg = readFileSync(join(out, 'coffee-160x120.legend.svg'), 'utf8')
+    assert.match(svg, new RegExp(`>coffee-160x120: ${shares.classes.length} classes</text>`))
+    const rows = [
+      ...svg.matchAll(/<rect x="12" y="\d+" width="12" height="12" fill="#([0-9a-f]{6})"[^>]*\/>\n<text [^>]*>(\d+) ([^<]+) \(([^)]+) %\)<\/text>/g),
+    ]
+    assert.deepEqual(
+      rows.map((m) => [m[1], Number(m[2]), m[3]]),
+      shares.classes.map((c) => [Buffer.from(c.color).toString('hex'), c.id, c.name.replace(/&/g, '&amp;')]),
+    )
+    assert.equal(rows[0]![4], (shares.classes[0]!.share * 100).toFixed(1))
+    assert.ok(summary.images.every((i) => i.outputs.some((o) => o.endsWith('.legend.svg'))))
   })
 
   it('writes 0..149 with --label-offset 0, and other overlay weights with --alpha', async () => {

@@ -66,6 +66,25 @@ test('npm pack, then npm install -g of the tarball: dpt --version and a depth jo
     const version = await execFile(dpt, ['--version'], {cwd: tmp, env: bareEnv()})
     assert.match(version.stdout, new RegExp(`^${pkg.name}/${pkg.version.replaceAll('.', '\\.')} `))
 
+    // Issue 15 point 10: the exporter ships with the package, and a model with no published ONNX (the default
+    // segmentation model) points at the installed copy, so the route needs no clone.
+    const shipped = ['tools/export_model.py', 'tools/setup-venv.sh', 'tools/requirements.txt', 'tools/dpt_tools/isl_org.py', 'tools/dpt_tools/calibration.py']
+    for (const file of [...shipped, 'test/fixtures/images/coffee-160x120.png', 'test/fixtures/images/rocket-exif6-96x144.jpg']) {
+      assert.ok(existsSync(join(installed, file)), `${file} is installed (export_model.py and its calibration photographs)`)
+    }
+    const seg = await execFile(dpt, ['segment', fixture('images', 'chelsea-120x160.png'), '-o', join(tmp, 'seg')], {
+      cwd: tmp,
+      env: {...bareEnv(), DPT_CACHE: join(tmp, 'cache'), PYTHON: join(tmp, 'no-python')},
+    }).then(
+      () => assert.fail('dpt segment ran without a segmentation model'),
+      (error: unknown) => error as {code: number; stderr: string},
+    )
+    assert.equal(seg.code, 4, seg.stderr)
+    const exporter = `${join(tmp, 'cache', 'export-venv', 'bin', 'python')} ${join(installed, 'tools', 'export_model.py')} isl-org --checkpoint dpt_hybrid-ade20k-53898607.pt`
+    const unwrapped = seg.stderr.replace(/\n ›\s+/g, ' ').replace(/\s+/g, ' ')
+    assert.ok(unwrapped.includes(exporter), `${exporter} in:\n${seg.stderr}`)
+    assert.ok(unwrapped.includes('https://github.com/intel-isl/DPT/releases/download/1_0/dpt_hybrid-ade20k-53898607.pt'), seg.stderr)
+
     // The installed package writes the same bytes as the clone.
     const inputs = [fixture('images', 'chelsea-120x160.png'), fixture('images', 'rocket-exif6-96x144.jpg')]
     const model = fixture('models', 'dpt-hybrid-tiny')

@@ -80,6 +80,7 @@ const runDefaults = {
   null: false,
   shard: undefined,
   'max-pixels': 1e8,
+  'keep-16bit': false,
   'fail-fast': false,
   'pipeline-nice': 0,
   'graph-optimization': 'all' as const,

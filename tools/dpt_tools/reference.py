@@ -2,7 +2,8 @@
 
 Reading, size rule, resize, normalisation, upsampling and the output files follow the original run scripts.
 One deliberate difference: 16-bit images keep their precision (value / 65535) where `cv2.imread(path)` in the
-original would first reduce them to 8 bits. For 8-bit images the two are the same.
+original keeps their high byte: these goldens are dpt's `--keep-16bit` (its default, the high byte, has its own
+goldens: tools/input16_goldens.py). For 8-bit images the two are the same.
 """
 
 import sys

@@ -15,7 +15,7 @@ export type {SuiteResult}
 
 const {offline, card, dtype, provider, workers, threads, shard} = evalFlags
 const {'max-pixels': maxPixels, 'fail-fast': failFast, 'pipeline-nice': pipelineNice, 'graph-optimization': graphOptimization} = evalFlags
-const {'mem-pattern': memPattern, 'mem-arena': memArena} = evalFlags
+const {'mem-pattern': memPattern, 'mem-arena': memArena, 'keep-16bit': keep16bit} = evalFlags
 const {'input-size': inputSize, 'strict-provider': strictProvider, 'progress-interval': progressInterval} = evalFlags
 
 /** `--path nyu=./data/nyu` → [nyu, ./data/nyu]. */
@@ -65,6 +65,7 @@ ${EVAL_EXIT_CODES_HELP}`
     'input-size': inputSize,
     'strict-provider': strictProvider,
     'progress-interval': progressInterval,
+    'keep-16bit': keep16bit,
   }
 
   async run(): Promise<SuiteResult> {

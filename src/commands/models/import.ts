@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 import {DptCommand} from '../../cli/base.js'
 import {cachePaths} from '../../hub/cache.js'
 import {importModel, type ImportResult} from '../../hub/import.js'
-import {loadRegistry} from '../../hub/registry.js'
+import {findEntry, loadRegistry} from '../../hub/registry.js'
 
 export type ModelsImportResult = ImportResult
 
@@ -22,9 +22,14 @@ export default class ModelsImport extends DptCommand {
 
   async run(): Promise<ModelsImportResult> {
     const {args, flags} = await this.parse(ModelsImport)
-    const result = await importModel(loadRegistry(), cachePaths(), args.dir, {...(flags.id === undefined ? {} : {id: flags.id}), force: flags.force})
+    const registry = loadRegistry()
+    const result = await importModel(registry, cachePaths(), args.dir, {...(flags.id === undefined ? {} : {id: flags.id}), force: flags.force})
     if (!this.jsonEnabled())
       this.logToStderr(`imported ${result.id} (${result.task}, ${result.dtypes.join(', ')}) into ${result.dir}; use --model ${result.id}`)
+    // Said even under --json (stderr): a registry id whose files are not the registry's must not pass unnoticed.
+    if (result.provenance.kind === 'local' && findEntry(registry, result.id) !== undefined) {
+      process.stderr.write(`warning: ${result.id} is not the registry's ${result.id}: ${result.provenance.reason}. It is listed as local.\n`)
+    }
     return result
   }
 }

@@ -1,6 +1,8 @@
 import {Args} from '@oclif/core'
 import {DptCommand} from '../../cli/base.js'
 import {cachePaths, modelDir, readManifest, type Manifest} from '../../hub/cache.js'
+import {exportRoute, exportSteps} from '../../hub/export-route.js'
+import {provenanceOf, type Provenance} from '../../hub/provenance.js'
 import {exportRemedy, findEntry, loadRegistry, type RegistryEntry} from '../../hub/registry.js'
 import {DptError} from '../../pipeline/errors.js'
 import {formatBytes} from '../../ui/download-progress.js'
@@ -11,7 +13,15 @@ export interface ModelsInfoResult {
   readonly entry: RegistryEntry | null
   readonly dir: string
   readonly installed: Manifest | null
+  /** Whether the installed files are the registry's model (src/hub/provenance.ts); null when nothing is installed. */
+  readonly provenance: Provenance | null
 }
+
+const VERIFIED = {
+  download: 'pulled from its repository, each file verified',
+  'pinned-sha256': "imported, every file matches the registry's pinned sha256",
+  'export-record': "exported from the registry's checkpoint (dpt-export.json)",
+} as const
 
 export default class ModelsInfo extends DptCommand {
   static override summary = "Show a model's registry entry (source, card, licence, the paper's numbers) and what is installed."
@@ -24,6 +34,7 @@ export default class ModelsInfo extends DptCommand {
     const dir = modelDir(cachePaths(), args.id)
     const entry = findEntry(registry, args.id) ?? null
     const installed = readManifest(dir) ?? null
+    const provenance = installed === null ? null : provenanceOf(entry ?? undefined, installed, dir)
     if (entry === null && installed === null) {
       throw new DptError(`Unknown model id ${args.id}`, {remedy: `Known ids: ${registry.models.map((m) => m.id).join(', ')} (dpt models list).`})
     }
@@ -37,7 +48,9 @@ export default class ModelsInfo extends DptCommand {
           : `source: ${entry.source.repo} @ ${entry.source.revision}, dtypes ${Object.keys(entry.source.dtypes).join(', ')}`,
       )
       if (entry.source !== null && entry.export !== null)
-        this.log(`reference semantics instead: export ${entry.export.checkpoint.url} with\n  ${entry.export.command}`)
+        this.log(
+          `reference semantics instead: export ${entry.export.checkpoint.url} with\n  ${exportSteps({...entry, export: entry.export}, exportRoute()).join('\n  ')}`,
+        )
       this.log(
         `card (${entry.card.from}): ${p.width}×${p.height}, ${p.keepAspect ? `keep aspect, ${p.rule}, ×${p.multiple}` : 'square'}, ${p.resize}, mean ${p.mean.join('/')} std ${p.std.join('/')}, upsample ${entry.card.upsample}`,
       )
@@ -52,7 +65,9 @@ export default class ModelsInfo extends DptCommand {
         `installed in ${dir} (${installed.source.kind === 'hub' ? `${installed.source.repo} commit ${installed.source.commit ?? '?'}` : `imported from ${installed.source.from}`}):`,
       )
       for (const f of installed.files) this.log(`  ${f.path}  ${formatBytes(f.size)}  sha256 ${f.sha256}  ${f.verifiedBy}`)
+      if (provenance?.kind === 'local' && entry !== null) this.log(`local: not the registry's ${entry.id}: ${provenance.reason}`)
+      else if (provenance?.kind === 'registry') this.log(`the registry's ${args.id} (${VERIFIED[provenance.verifiedBy]})`)
     }
-    return {id: args.id, entry, dir, installed}
+    return {id: args.id, entry, dir, installed, provenance}
   }
 }

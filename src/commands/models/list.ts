@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
-import {DptCommand} from '../../cli/base.js'
 import {cachePaths} from '../../hub/cache.js'
 import {hubSettings} from '../../hub/http.js'
 import {listModels, withRemoteSizes, type ModelListing} from '../../hub/listing.js'
 import {loadRegistry} from '../../hub/registry.js'
 import {formatBytes} from '../../ui/download-progress.js'
 import {table} from '../../ui/table.js'
+import {DptCommand} from '../../cli/base.js'
 
 export interface ModelsListResult {
   readonly cache: string
@@ -37,11 +37,17 @@ export default class ModelsList extends DptCommand {
       m.task,
       m.installed.length > 0 ? `yes (${m.installed.join(',')})` : 'no',
       size(m),
-      m.source === 'hub' ? `hub ${m.repo}` : m.source === 'export' ? 'export + import (no ONNX published)' : m.title,
+      m.source === 'hub'
+        ? `hub ${m.repo}`
+        : m.source === 'export'
+          ? 'export + import (no ONNX published)'
+          : m.title.replace(/^(not the registry's \S+):.*$/, '$1 (local)'),
       m.licence ?? '',
     ])
     for (const line of table(['ID', 'TASK', 'INSTALLED', 'SIZE', 'SOURCE', 'LICENCE'], rows)) this.log(line)
     this.log(`\n* default model of its task. SIZE: installed, else the fp32 download (? = not pinned: --remote asks the hub).`)
+    if (models.some((m) => m.source === 'local' && registry.models.some((e) => e.id === m.id)))
+      this.log(`(local): installed under a registry id, but not the registry's files; dpt models info ID says why.`)
     this.log(`Cache: ${paths.root}. Details: dpt models info ID.`)
     return {cache: paths.root, registry: registry.path, models}
   }

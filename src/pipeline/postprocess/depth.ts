@@ -17,8 +17,10 @@ export interface DepthPrediction extends Size {
   readonly task: 'depth'
   /** The model's values (relative inverse depth, or metres for metric models); valid while the sinks run. */
   readonly values: Float32Array
-  /** Finite min and max of the values ({0, 0} when none is finite). */
+  /** Finite min and max of the values ({0, 0} when none is finite); the normalised formats map it to 0..max level. */
   readonly range: ValueRange
+  /** This map's own finite min and max, when `range` is another one (the run's, under --normalize global). */
+  readonly imageRange?: ValueRange
   readonly semantics: DepthSemantics
   /**
    * The WebAssembly instance whose memory holds `values` (bicubic models on the wasm backend), with room after

@@ -8,7 +8,10 @@ import {resizePil} from '../../kernels/resize-pil.js'
 import {networkSize} from './size-rule.js'
 import {type Prepared} from '../stages.js'
 
-/** 16-bit samples to 8 bits for the uint8 (PIL) path: the nearest 8-bit value (65535 ↔ 255 is a factor 257). */
+/**
+ * 16-bit samples (read in full: --keep-16bit) to 8 bits for the uint8 (PIL) path: the nearest 8-bit value
+ * (65535 ↔ 255 is a factor 257). By default 16-bit images arrive as their high byte already (decode.ts).
+ */
 function to8bit(pixels: Uint16Array): Uint8Array {
   const out = new Uint8Array(pixels.length)
   for (let i = 0; i < pixels.length; i++) out[i] = Math.round(pixels[i]! / 257)
@@ -25,7 +28,7 @@ function unit16(pixels: Uint16Array): Float64Array {
 /**
  * The network input for one image, as the model's family prepares it:
  * - cv2-cubic (isl-org MiDaS/DPT): image / 255.0 in float64, OpenCV INTER_CUBIC (float64 sums), (x − mean) / std
- *   in float64, one cast to float32 (16-bit inputs keep their precision: / 65535); for 8-bit images this runs
+ *   in float64, one cast to float32 (16-bit inputs read in full keep their precision: / 65535); for 8-bit images this runs
  *   in WebAssembly (kernels/resize-cubic.wasm.ts, the same bits) when that is the kernel backend;
  * - pil-* (Hugging Face DPTImageProcessor): Pillow's antialiased filter on the uint8 image, then rescale and
  *   normalise in float32.

@@ -18,7 +18,7 @@ export function colorize(indices: Uint8Array, palette: Palette): Uint8Array {
   return out
 }
 
-/** The image's 8-bit RGB (16-bit samples to the nearest 8-bit value). */
+/** The image's 8-bit RGB (16-bit samples, read in full under --keep-16bit, to the nearest 8-bit value). */
 function rgb8(image: DecodedImage): Uint8Array {
   if (image.bitDepth === 8) return image.pixels as Uint8Array
   return Uint8Array.from(image.pixels as Uint16Array, (v) => Math.round(v / 257))

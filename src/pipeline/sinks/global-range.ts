@@ -1,6 +1,7 @@
 import {mkdir, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {KernelBackend} from '../../kernels/backend.js'
+import type {ValueRange} from '../../kernels/depth-scale.js'
 import {WasmInstancePool} from '../../kernels/wasm/module.js'
 import type {DepthPrediction} from '../postprocess/depth.js'
 import type {Sample} from '../sample.js'
@@ -15,7 +16,7 @@ import {storageError} from './storage-error.js'
  */
 export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPrediction> {
   private readonly range = {min: Infinity, max: -Infinity}
-  private readonly spilled: {sample: S; spill: string; width: number; height: number}[] = []
+  private readonly spilled: {sample: S; spill: string; width: number; height: number; range: ValueRange}[] = []
   private readonly spillDir: string
   private readonly instances = new WasmInstancePool()
 
@@ -27,6 +28,11 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
     this.spillDir = join(outDir, `.dpt-spill-${process.pid}`)
   }
 
+  /** The run's finite min and max, once every map is in; undefined before the first. */
+  runRange(): ValueRange | undefined {
+    return this.range.min <= this.range.max ? {...this.range} : undefined
+  }
+
   outputs(sample: S): string[] {
     return this.targets.flatMap((t) => t.outputs(sample))
   }
@@ -36,7 +42,7 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
     this.range.max = Math.max(this.range.max, prediction.range.max)
     // Reserve the slot before awaiting: images finish concurrently.
     const spill = join(this.spillDir, `${this.spilled.length}.f32`)
-    this.spilled.push({sample, spill, width: prediction.width, height: prediction.height})
+    this.spilled.push({sample, spill, width: prediction.width, height: prediction.height, range: prediction.range})
     try {
       await mkdir(this.spillDir, {recursive: true})
       await writeFile(spill, prediction.values)
@@ -62,6 +68,7 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
             height: item.height,
             values,
             range: this.range,
+            imageRange: item.range,
             semantics: 'relative-inverse-depth',
             wasm,
           }

@@ -1,3 +1,5 @@
+import {basename} from 'node:path'
+import {legendSvg} from '../../formats/legend-svg.js'
 import {encodePng8Grey, encodePngRgb, encodePngRgba} from '../../formats/png.js'
 import {withPixels} from '../decode.js'
 import type {SegmentPrediction} from '../postprocess/segment.js'
@@ -7,7 +9,7 @@ import type {Sample} from '../sample.js'
 import {FileSink, type FileFormat} from './file-sink.js'
 import {joinOutput} from '../paths.js'
 
-export const SEGMENT_FORMATS = ['labels', 'color', 'overlay', 'json'] as const
+export const SEGMENT_FORMATS = ['labels', 'color', 'overlay', 'json', 'legend'] as const
 export type SegmentFormat = (typeof SEGMENT_FORMATS)[number]
 
 /**
@@ -24,6 +26,8 @@ export function segmentOutputPath(outDir: string, stem: string, format: SegmentF
       return joinOutput(outDir, stem, '.overlay.png')
     case 'json':
       return joinOutput(outDir, stem, '.json')
+    case 'legend':
+      return joinOutput(outDir, stem, '.legend.svg')
   }
 }
 
@@ -44,6 +48,14 @@ function colours(prediction: SegmentPrediction): Uint8Array {
     colourCache.set(prediction, rgb)
   }
   return rgb
+}
+
+/**
+ * Every class present with its pixel count, share and the colour the color and overlay formats give it (the
+ * palette entry of ADE id index + 1, whatever the label offset), largest first.
+ */
+function classLegend(classes: Uint8Array, labels: readonly string[], offset: number) {
+  return classShares(classes, labels, offset).map((c) => ({...c, color: ADE20K_PALETTE[c.id - offset + 1] ?? ([0, 0, 0] as const)}))
 }
 
 /** The file sink of one segmentation format. */
@@ -67,8 +79,16 @@ export function segmentFileSink<S extends Sample>(format: SegmentFormat, options
     json: {
       path,
       encode: ({prediction: {classes, labels, width, height}}) => {
-        const record = {width, height, labelOffset: options.labelOffset, classes: classShares(classes, labels, options.labelOffset)}
+        const record = {width, height, labelOffset: options.labelOffset, classes: classLegend(classes, labels, options.labelOffset)}
         return Buffer.from(JSON.stringify(record, null, 2) + '\n')
+      },
+    },
+    legend: {
+      path,
+      encode: ({sample, prediction: {classes, labels}}) => {
+        const present = classLegend(classes, labels, options.labelOffset)
+        const entries = present.map((c) => ({colour: c.color, label: `${c.id} ${c.name} (${c.share < 0.0005 ? '< 0.1' : (c.share * 100).toFixed(1)} %)`}))
+        return Buffer.from(legendSvg(`${basename(sample.outStem)}: ${present.length} classes`, entries))
       },
     },
   }

@@ -4,6 +4,7 @@ import {DptError, ExitCode} from '../errors.js'
 import {display} from '../paths.js'
 import type {ImageSample} from '../sample.js'
 import type {RunSettings} from '../settings.js'
+import type {SixteenBitInput} from '../sixteen-bit.js'
 import {discover, type InputFile} from './discover.js'
 import {describeInputs} from './inputs.js'
 
@@ -14,7 +15,7 @@ export interface FileSample extends ImageSample {
 }
 
 /** A file as a sample: id = its path below the base (--base, or the common base of the inputs), outputs mirror it below the output folder. */
-export function fileSample(file: InputFile, cwd: string, maxPixels: number): FileSample {
+export function fileSample(file: InputFile, cwd: string, maxPixels: number, sixteenBit: SixteenBitInput): FileSample {
   return {
     kind: 'image',
     id: file.relPath,
@@ -22,7 +23,7 @@ export function fileSample(file: InputFile, cwd: string, maxPixels: number): Fil
     outStem: file.outStem,
     path: file.path,
     read: () => readFile(file.path),
-    decode: (data) => decodeImage(file.path, data, maxPixels),
+    decode: (data) => decodeImage(file.path, data, maxPixels, sixteenBit),
   }
 }
 
@@ -42,5 +43,5 @@ export async function fileSamples(settings: RunSettings): Promise<{samples: File
       },
     )
   }
-  return {samples: files.map((file) => fileSample(file, settings.cwd, settings.maxPixels)), warnings}
+  return {samples: files.map((file) => fileSample(file, settings.cwd, settings.maxPixels, settings.sixteenBit)), warnings}
 }

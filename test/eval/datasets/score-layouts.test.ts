@@ -40,6 +40,7 @@ const modelOrigin = (model: string): PredictionOrigin => ({
     null: false,
     shard: undefined,
     'max-pixels': 1e8,
+    'keep-16bit': false,
     'fail-fast': false,
     'pipeline-nice': 0,
     offline: true,

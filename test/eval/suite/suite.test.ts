@@ -58,6 +58,7 @@ const origin = (): PredictionOrigin => ({
     'graph-optimization': 'all',
     'mem-pattern': true,
     'mem-arena': true,
+    'keep-16bit': false,
     'skip-existing': false,
     overwrite: false,
     base: undefined,
