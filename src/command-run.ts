@@ -1,6 +1,7 @@
 import type {Command} from '@oclif/core'
 import {handleRunError} from './command-errors.js'
 import {runSettings, type RunFlagValues} from './flags.js'
+import {videoSettings, type VideoFlagValues} from './flags-video.js'
 import {resolveModelPath} from './hub/resolve-model.js'
 import type {Task} from './model/card.js'
 import {runImages, type ImageTask, type RunResult} from './pipeline/images.js'
@@ -31,7 +32,7 @@ export async function runImageCommand(
   command: Command,
   task: Task,
   inputs: readonly string[],
-  flags: RunFlagValues,
+  flags: RunFlagValues & VideoFlagValues,
   makeTask: (settings: RunSettings) => ImageTask<Size>,
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
@@ -43,7 +44,7 @@ export async function runImageCommand(
   try {
     const model = await resolveModelFlag(flags, task, tty)
     const settings = runSettings(inputs, {...flags, model})
-    const result = await runImages(settings, makeTask(settings), ui)
+    const result = await runImages(settings, makeTask(settings), ui, videoSettings(flags, process.env))
     ui.stop()
     if (!json) for (const line of summaryLines(result, flags.output)) log(line)
     process.exitCode = result.exitCode

@@ -1,6 +1,10 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
+import {videoFlags} from '../flags-video.js'
+import {DptError} from '../pipeline/errors.js'
+import {DEPTH_VIDEO_FORMATS, type DepthVideoFormat} from '../pipeline/sinks/depth-video.js'
+import {DEFAULT_EMA} from '../video/stabilize.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
 import type {RunResult} from '../pipeline/images.js'
@@ -10,40 +14,61 @@ export type DepthResult = RunResult
 
 export default class Depth extends Command {
   static override summary = 'Write a depth map for every image in files, folders (recursive) and globs.'
-  static override description = `Images are recognised by content. Outputs mirror each input's path below --output.
+  static override description = `Images and videos are recognised by content. Outputs mirror each input's path below --output; a
+video's frames go to a folder named after it (clip/000000.png …), its encoded videos next to it (clip.depth.mkv).
 ${EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> depth ./imgs -o out                       # the default model (dpt-hybrid), downloaded once',
     '<%= config.bin %> depth ./imgs -o out --model dpt-large --dtype fp16',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
+    '<%= config.bin %> depth clip.mp4 -o out --format mkv16,mp4 --normalize stable --side-by-side   # lossless + viewable video',
   ]
   static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
     ...runFlags,
-    format: formatFlag(DEPTH_FORMATS, 'png16'),
+    ...videoFlags,
+    format: formatFlag([...DEPTH_FORMATS, ...DEPTH_VIDEO_FORMATS], 'png16'),
     colormap: Flags.option({options: COLORMAPS, default: 'inferno' as const, summary: 'Colormap of the color format.'})(),
     normalize: Flags.option({
-      options: ['image', 'global'] as const,
+      options: ['image', 'global', 'stable'] as const,
       default: 'image' as const,
-      summary: 'Min/max for png16/png8/color: per image (the reference) or one over the whole run (no flicker across video frames).',
+      summary:
+        'Range of png16/png8/color/mkv16/mp4: per image (the reference), one over the whole run (two passes), or stable: per video, each frame aligned to the previous one, the range smoothed (one pass).',
+    })(),
+    ema: Flags.custom<number>({
+      summary: `--normalize stable: weight of the newest frame in the range's moving average, 0 < w ≤ 1 (smaller: steadier, slower) [default: ${DEFAULT_EMA}].`,
+      parse: async (value) => {
+        const w = Number(value)
+        if (!(w > 0 && w <= 1)) throw new Error(`Expected --ema to be a number above 0 and at most 1, got \`${value}\``)
+        return w
+      },
     })(),
     'metric-scale': Flags.integer({min: 1, summary: "Metric models: 16-bit PNG holds depth × this (KITTI 256, NYU 1000) [default: the card's]."}),
   }
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
-    return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
-      depthTask({
+    return runImageCommand(this, 'depth', argv as string[], flags, (settings) => {
+      if (flags.ema !== undefined && flags.normalize !== 'stable') throw new DptError('--ema applies to --normalize stable only', {remedy: 'Add --normalize stable, or leave out --ema.'})
+      if (flags['side-by-side'] && flags.normalize === 'global') {
+        throw new DptError('--side-by-side cannot be used with --normalize global: its frames are written after the last one, when their pixels are gone', {
+          remedy: 'Use --normalize stable for steady side-by-side videos.',
+        })
+      }
+      return depthTask({
         outDir: settings.outDir,
-        formats: flags.format.split(',') as DepthFormat[],
+        formats: flags.format.split(',') as (DepthFormat | DepthVideoFormat)[],
         colormap: flags.colormap,
         normalize: flags.normalize,
+        emaWeight: flags.ema ?? DEFAULT_EMA,
         metricScale: flags['metric-scale'],
         kernels: settings.kernels,
-      }),
-    )
+        crf: flags.crf,
+        sideBySide: flags['side-by-side'],
+      })
+    })
   }
 }
