@@ -2,9 +2,10 @@ import type {EncoderSpec} from './encode.js'
 import type {OutputTarget} from './encode-specs.js'
 
 /**
- * A video output is encoded in segments of a fixed number of frames, each a complete file (NUT: exact
- * timestamps in any time base, any codec), and the segments are joined losslessly into the final file at the
- * end (segment-join.ts). A run interrupted after k segments keeps them; a resumed run encodes from segment k on,
+ * A video output is encoded in segments of a fixed number of frames, each a complete file, and the segments are
+ * joined losslessly into the final file at the end (segment-join.ts). Segment containers keep every timestamp
+ * exactly in the pushed time base: NUT for FFV1, MP4 without an edit list for H.264 (NUT stores no decode
+ * timestamps, and ffmpeg 4.1 guesses them for H.264 from a frame rate, which breaks variable rates). A run interrupted after k segments keeps them; a resumed run encodes from segment k on,
  * and since an uninterrupted run goes through the same segments, both end with the same bytes.
  *
  * Every segment starts with a key frame and holds no reference outside itself (FFV1 codes every frame alone;
@@ -61,7 +62,7 @@ export const pushedFormat = (codec: SegmentCodec): EncoderSpec['pixelFormat'] =>
 /** The ffmpeg encoder a codec needs (for requireEncoders before a run). */
 export const encoderOf = (codec: SegmentCodec): string => (codec === 'h264' ? 'libx264' : 'ffv1')
 
-/** One segment's encoder: frames with their source timestamps into a NUT file (`target.path`). */
+/** One segment's encoder: frames with their source timestamps into a NUT or MP4 file (`target.path`). */
 export function segmentSpec(codec: SegmentCodec, target: OutputTarget, h264?: H264Options): EncoderSpec {
   return {
     ...target,
@@ -69,6 +70,9 @@ export function segmentSpec(codec: SegmentCodec, target: OutputTarget, h264?: H2
     extraInputs: () => [],
     // ffmpeg starts each segment at 0; the join puts it back at its place (segment-join.ts).
     startAtZero: false,
-    outputArgs: [...codecArgs(codec, target, h264), ...BITEXACT, '-f', 'nut'],
+    outputArgs: [...codecArgs(codec, target, h264), ...BITEXACT, ...(codec === 'h264' ? ['-use_editlist', '0', '-f', 'mp4'] : ['-f', 'nut'])],
   }
 }
+
+/** The file name ending of a codec's segments. */
+export const segmentExtension = (codec: SegmentCodec): string => (codec === 'h264' ? '.mp4' : '.nut')

@@ -1,7 +1,7 @@
 import {join} from 'node:path'
 import {VideoEncoder} from '../../video/encode.js'
 import {joinSegments} from '../../video/segment-join.js'
-import {segmentSpec, type H264Options, type SegmentCodec} from '../../video/segments.js'
+import {segmentExtension, segmentSpec, type H264Options, type SegmentCodec} from '../../video/segments.js'
 import type {Size} from '../sample.js'
 import type {Sink, SinkItem} from '../sink.js'
 import type {FileSample} from '../sources/files.js'
@@ -33,7 +33,7 @@ interface Encoding {
 
 /**
  * Encodes the frames of each video into one file per format: in segments of `segmentFrames` frames (each a
- * finished NUT file in the video's partial folder once its last frame is in, listed in the format's
+ * finished file in the video's partial folder once its last frame is in, listed in the format's
  * segments.json), joined losslessly into the final file, atomically, when the video's last frame has arrived
  * (video/segments.ts says why this gives a resumed run the same bytes). Frames must come in order per video
  * (a FrameOrderSink in front). A video whose frames stopped (a failure, decoding that failed, --fail-fast)
@@ -81,7 +81,7 @@ export class VideoEncodeSink<P> implements Sink<FileSample, P> {
       job.install,
       {
         codec: this.format.codec,
-        segments: encoding.segments.map((s) => ({path: segmentPath(job.partialDir, this.format.name, s.index), firstPts: s.firstPts})),
+        segments: encoding.segments.map((s) => ({path: segmentPath(job.partialDir, this.format.name, s.index, segmentExtension(this.format.codec)), firstPts: s.firstPts})),
         timeBase: stream.timeBase,
         path,
         listPath: join(job.partialDir, this.format.name, 'concat.txt'),
@@ -123,7 +123,7 @@ export class VideoEncodeSink<P> implements Sink<FileSample, P> {
     const stream = job.stream!
     if (encoding.encoder === undefined) {
       const size = this.format.size(stream)
-      const target = {...size, path: segmentPath(job.partialDir, this.format.name, Math.floor(index / job.segmentFrames)), timeBase: stream.timeBase}
+      const target = {...size, path: segmentPath(job.partialDir, this.format.name, Math.floor(index / job.segmentFrames), segmentExtension(this.format.codec)), timeBase: stream.timeBase}
       encoding.encoder = new VideoEncoder(job.install, segmentSpec(this.format.codec, {...target, sampleAspect: stream.sampleAspect}, this.h264))
       encoding.firstPts = pts
       encoding.frames = 0

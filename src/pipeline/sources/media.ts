@@ -21,8 +21,8 @@ export interface VideoTaskOutputs {
   readonly formats: readonly string[]
   /** The encoded videos of a video whose output stem is `stem`. */
   finals(stem: string): readonly string[]
-  /** Format names encoded in segments (their folders in the partial folder). */
-  readonly segmented: readonly string[]
+  /** Formats encoded in segments: their folders in the partial folder and their segments' file ending. */
+  readonly segmented: readonly {readonly name: string; readonly extension: string}[]
   /** ffmpeg encoders the formats need, checked before the run. */
   readonly encoders: readonly string[]
   /** The normalised outputs go through the one-pass stabiliser. */

@@ -73,8 +73,9 @@ export interface SegmentManifest {
   readonly segments: readonly SegmentRecord[]
 }
 
-export const segmentPath = (partialDir: string, format: string, index: number): string =>
-  join(partialDir, format, `${String(index).padStart(6, '0')}.nut`)
+/** Segment k of a format: `<format>/00000k.nut` (FFV1) or `.mp4` (H.264), see video/segments.ts. */
+export const segmentPath = (partialDir: string, format: string, index: number, extension: string): string =>
+  join(partialDir, format, `${String(index).padStart(6, '0')}${extension}`)
 
 const manifestPath = (partialDir: string, format: string): string => join(partialDir, format, 'segments.json')
 
@@ -89,13 +90,13 @@ export const writeManifest = (partialDir: string, format: string, manifest: Segm
  * How many segments from the first are finished in a format's folder. A final segment is never counted: the
  * run that resumes must decode at least one frame to finish the video, so it encodes that one again.
  */
-async function finishedSegments(partialDir: string, format: string): Promise<number> {
-  const manifest = await readManifest(partialDir, format)
+async function finishedSegments(partialDir: string, format: {readonly name: string; readonly extension: string}): Promise<number> {
+  const manifest = await readManifest(partialDir, format.name)
   const byIndex = new Map((manifest?.segments ?? []).map((s) => [s.index, s]))
   let k = 0
   for (;;) {
     const segment = byIndex.get(k)
-    if (segment === undefined || segment.final || !(await outputExists(segmentPath(partialDir, format, k)))) return k
+    if (segment === undefined || segment.final || !(await outputExists(segmentPath(partialDir, format.name, k, format.extension)))) return k
     k++
   }
 }
@@ -120,8 +121,8 @@ export interface VideoOutputs {
   perFrame(frameStem: string): readonly string[]
   /** The encoded videos, once per video. */
   readonly finals: readonly string[]
-  /** The formats encoded in segments (folder names in the partial folder). */
-  readonly segmented: readonly string[]
+  /** The formats encoded in segments: their folder in the partial folder, and their segments' file ending. */
+  readonly segmented: readonly {readonly name: string; readonly extension: string}[]
   /** Whether the normalised outputs go through the one-pass stabiliser (states saved per segment). */
   readonly stable: boolean
   /** --normalize global: the range needs every frame, so an unfinished video starts again from its first frame. */
@@ -188,9 +189,8 @@ export async function planVideo(options: {
     }
   }
   if (outputs.restart) return {kind: 'resume', from: 0}
-  let firstMissing = 0
-  if (outputs.perFrame('x').length > 0) while (present(firstMissing)) firstMissing++
-  else firstMissing = Infinity
+  let firstMissing = Infinity
+  if (outputs.perFrame(options.frameStemOf(0)).length > 0) for (firstMissing = 0; present(firstMissing); ) firstMissing++
   if (outputs.segmented.length === 0 && !outputs.stable) return {kind: 'resume', from: Number.isFinite(firstMissing) ? firstMissing : 0}
   let segments = Infinity
   for (const format of outputs.segmented) segments = Math.min(segments, await finishedSegments(partialDir, format))

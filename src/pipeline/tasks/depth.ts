@@ -1,5 +1,5 @@
 import type {KernelBackend} from '../../kernels/backend.js'
-import {DEFAULT_CRF, encoderOf} from '../../video/segments.js'
+import {DEFAULT_CRF, encoderOf, segmentExtension} from '../../video/segments.js'
 import {DEFAULT_EMA} from '../../video/stabilize.js'
 import type {ColormapName} from '../render/colormap.js'
 import type {ImageTask} from '../images.js'
@@ -54,7 +54,7 @@ export function depthTask(options: DepthOptions): ImageTask<DepthPrediction> {
     video: {
       formats: videos,
       finals: (stem) => videos.map((f) => depthVideoPath(options.outDir, stem, f)),
-      segmented: videos,
+      segmented: videos.map((f) => ({name: f, extension: segmentExtension(f === 'mkv16' ? 'ffv1-gray16' : 'h264')})),
       encoders: [...new Set(videos.map((f) => encoderOf(f === 'mkv16' ? 'ffv1-gray16' : 'h264')))],
       stable: options.normalize === 'stable',
       restart: options.normalize === 'global',

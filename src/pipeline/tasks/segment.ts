@@ -1,5 +1,5 @@
 import type {ImageTask} from '../images.js'
-import {DEFAULT_CRF, encoderOf} from '../../video/segments.js'
+import {DEFAULT_CRF, encoderOf, segmentExtension} from '../../video/segments.js'
 import {DptError, ExitCode} from '../errors.js'
 import {segmentPostprocess, type SegmentPrediction} from '../postprocess/segment.js'
 import {ADE20K_CLASSES} from '../render/ade20k.js'
@@ -32,7 +32,7 @@ export function segmentTask(options: SegmentOptions): ImageTask<SegmentPredictio
     video: {
       formats: videos,
       finals: (stem) => videos.map((f) => segmentVideoPath(options.outDir, stem, f)),
-      segmented: videos,
+      segmented: videos.map((f) => ({name: f, extension: segmentExtension(f === 'labels-mkv' ? 'ffv1-gray8' : 'h264')})),
       encoders: [...new Set(videos.map((f) => encoderOf(f === 'labels-mkv' ? 'ffv1-gray8' : 'h264')))],
       stable: false,
       restart: false,
