@@ -3,6 +3,7 @@ import {resolve} from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {kernelBackend} from './kernels/backend.js'
 import type {RunSettings} from './pipeline/settings.js'
+import {DptError} from './pipeline/errors.js'
 import {parseShard} from './pipeline/shard.js'
 import type {GraphOptimizationLevel} from './pipeline/infer/protocol.js'
 import {locateModel, type Dtype} from './model/locate.js'
@@ -42,7 +43,10 @@ export const runFlags = {
   })(),
   workers: Flags.integer({min: 1, default: 1, summary: 'Inference worker threads, one onnxruntime session each.'}),
   threads: Flags.integer({min: 1, summary: 'Intra-op threads per worker [default: cores / workers].'}),
-  shard: Flags.string({summary: 'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs.'}),
+  shard: Flags.string({
+    summary:
+      'Process shard i of n (1-based, e.g. 2/8): a deterministic 1/n of the sorted inputs; auto/n takes i from a Kubernetes Indexed Job or a Slurm array task id.',
+  }),
   'max-pixels': Flags.integer({min: 1, default: DEFAULT_MAX_PIXELS, summary: 'Refuse images with more pixels than this.'}),
   'fail-fast': Flags.boolean({summary: 'Stop at the first image that fails.'}),
   'pipeline-nice': Flags.integer({
@@ -84,6 +88,17 @@ export type RunFlagValues = {
   overwrite: boolean
 }
 
+/**
+ * `--normalize global` scales by the min/max of the whole run; a shard sees only its own images, so each shard
+ * would scale by different numbers and the outputs would not fit together. Refused rather than split silently.
+ */
+export function shardedGlobalNormalization(normalize: string, shard: string | undefined): DptError | undefined {
+  if (normalize !== 'global' || shard === undefined) return undefined
+  return new DptError(`--normalize global needs the whole run's min/max, and --shard ${shard} sees only part of it`, {
+    remedy: 'Give every shard the same fixed range instead: --range MIN,MAX; or run without --shard.',
+  })
+}
+
 /** A comma-separated list of allowed values, deduplicated, in the given order. */
 export function parseList(flag: string, value: string, allowed: readonly string[]): string {
   const items = value
@@ -119,7 +134,7 @@ export function runSettings(inputs: readonly string[], flags: ResolvedRunFlags):
     maxPixels: flags['max-pixels'],
     failFast: flags['fail-fast'],
     existing: flags['skip-existing'] ? 'skip' : flags.overwrite ? 'overwrite' : 'refuse',
-    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: false, env: process.env}),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, process.env),
     pipelineNice: flags['pipeline-nice'],
     kernels: kernelBackend(process.env),
     // Spinning intra-op threads starve decoding and writing (12 DPT-Hybrid photos: 0.390 vs 0.408 images/s).

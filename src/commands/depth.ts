@@ -1,6 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
-import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
+import {handleRunError} from '../command-errors.js'
+import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {videoFlags} from '../flags-video.js'
 import {DptError} from '../pipeline/errors.js'
 import {DEPTH_VIDEO_FORMATS, type DepthVideoFormat} from '../pipeline/sinks/depth-video.js'
@@ -51,6 +52,9 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<DepthResult> {
     const {argv, flags} = await this.parse(Depth)
+    // --normalize stable is per video (a video is never split across shards), so only global is refused here.
+    const split = shardedGlobalNormalization(flags.normalize, flags.shard)
+    if (split !== undefined) handleRunError(this, split)
     return runImageCommand(this, 'depth', argv as string[], flags, (settings) => {
       if (flags.ema !== undefined && flags.normalize !== 'stable') throw new DptError('--ema applies to --normalize stable only', {remedy: 'Add --normalize stable, or leave out --ema.'})
       if (flags['side-by-side'] && flags.normalize === 'global') {

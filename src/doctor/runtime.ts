@@ -2,6 +2,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {arch, platform} from 'node:os'
 import {dirname, join} from 'node:path'
+import {cudaInstallCommand} from '../process/cuda-install.js'
 
 const require = createRequire(import.meta.url)
 
@@ -36,7 +37,7 @@ function cudaReason(name: string, libs: readonly string[]): string | undefined {
   if (lib !== undefined && driver) return undefined
   const parts: string[] = []
   if (lib === undefined)
-    parts.push(`its libraries were not installed (dpt's .npmrc skips onnxruntime-node's CUDA download; reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci)`)
+    parts.push(`its libraries were not installed (onnxruntime-node's CUDA download is not made at install; add it with: ${cudaInstallCommand()})`)
   if (!driver) parts.push('no NVIDIA driver found (/proc/driver/nvidia/version)')
   return parts.join('; ')
 }

@@ -32,6 +32,11 @@ export interface EvalRunSettings {
   readonly depthProtocol: (kind: PredictionKind) => DepthProtocol
   /** The segmentation protocol for the model's (or dataset's) class count. */
   readonly segmentProtocol: (numClasses: number) => SegmentProtocol
+  /**
+   * A shard without an image that has ground truth is scored as empty instead of refused (exit 5): a suite splits
+   * every dataset the same way, and a small one may leave a shard nothing, yet the merge needs every shard's report.
+   */
+  readonly allowEmptyShard?: boolean
 }
 
 export interface EvalOutcome {
@@ -54,7 +59,7 @@ export async function evaluate(settings: EvalRunSettings, events: RunEvents = {}
   const samples = takeShard(settings.dataset.samples, settings.shard)
   const runnable = samples.filter((s) => s.gt !== null)
   const missing = samples.filter((s) => s.gt === null)
-  if (runnable.length === 0) {
+  if (runnable.length === 0 && !(settings.allowEmptyShard === true && settings.shard !== undefined)) {
     throw new DptError(
       `${settings.dataset.name}: no image with ground truth${settings.shard ? ` in shard ${settings.shard.index}/${settings.shard.count}` : ''} (${missing.length} without)`,
       {exitCode: ExitCode.noInputs, remedy: `e.g. ${missing[0]?.id ?? '(no image)'}: ${missing[0]?.missing ?? 'the dataset folder is empty'}`},

@@ -1,11 +1,29 @@
+import {DptError, ExitCode, messageOf} from '../pipeline/errors.js'
 import type {Sample} from '../pipeline/sample.js'
 import type {Sink} from '../pipeline/sink.js'
-import type {EvalDataset, EvalSample, ImageSize} from './datasets/dataset.js'
+import {ConfusionMatrix} from './analysis/confusion.js'
+import {DepthAccumulator} from './analysis/depth-accumulator.js'
+import {depthBinsFor} from './analysis/depth-bins.js'
+import {classOverlaps} from './analysis/image-classes.js'
+import type {EvalDataset, EvalSample, ImageSize, LabelMap} from './datasets/dataset.js'
 import {scoreDepthImage} from './metrics/depth-image.js'
 import {SegmentCounts} from './metrics/segment-counts.js'
 import {scoreSegmentImage} from './metrics/segment-image.js'
 import {scoreOrdinalImage} from './metrics/whdr.js'
-import type {DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, ImageStatus, SegmentImageRecord} from './types.js'
+import type {DepthGt, DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, ImageStatus, SegmentImageRecord} from './types.js'
+
+/** One image just scored, with what it was scored on: what a report sink (the HTML report's image panels) looks at. */
+export type ScoredImage =
+  | {readonly task: 'depth'; readonly sample: EvalSample; readonly record: DepthImageRecord; readonly gt: DepthGt; readonly prediction: DepthPrediction}
+  | {
+      readonly task: 'segment'
+      readonly sample: EvalSample
+      readonly record: SegmentImageRecord
+      /** As the dataset stores them (ADE20K ids 0..150), before the protocol's reduction. */
+      readonly gt: LabelMap
+      /** Class indices 0..n−1. */
+      readonly prediction: Uint8Array | Int32Array
+    }
 
 /**
  * Scores images one at a time against their ground truth and keeps only what the report needs: one small
@@ -16,12 +34,22 @@ import type {DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, Image
 export class Scorer {
   readonly records: ImageRecord[] = []
   readonly counts: SegmentCounts | undefined
+  /** What the HTML report draws (report.analysis): the confusion matrix, the depth histograms. */
+  readonly confusion: ConfusionMatrix | undefined
+  readonly depthAnalysis: DepthAccumulator | undefined
+  /**
+   * Called after each scored image (not for failures), awaited. Its errors are the run's, not the image's: a
+   * report that cannot be written fails every image after it too.
+   */
+  onScored: ((image: ScoredImage) => Promise<void>) | undefined
 
   constructor(
     readonly dataset: EvalDataset,
     readonly protocol: EvalProtocol,
   ) {
     this.counts = protocol.task === 'segment' ? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex) : undefined
+    this.confusion = protocol.task === 'segment' ? new ConfusionMatrix(protocol.numClasses, protocol.ignoreIndex) : undefined
+    this.depthAnalysis = protocol.task === 'depth' ? new DepthAccumulator(depthBinsFor(protocol)) : undefined
   }
 
   missing(sample: EvalSample): ImageStatus {
@@ -37,7 +65,7 @@ export class Scorer {
     const protocol = this.protocol
     if (this.dataset.task !== 'depth' || protocol.task !== 'depth') throw new Error('depth scoring of a segmentation dataset')
     const gt = await this.dataset.readGt(sample, image)
-    const score = scoreDepthImage(prediction, gt, protocol)
+    const score = scoreDepthImage(prediction, gt, protocol, (depth, g) => this.depthAnalysis?.add(depth, g))
     const record: DepthImageRecord = {
       id: sample.id,
       status: score.metrics === null ? 'no-valid-pixels' : 'scored',
@@ -47,6 +75,7 @@ export class Scorer {
       ...(score.shift === undefined ? {} : {shift: score.shift}),
     }
     this.records.push(record)
+    await this.report({task: 'depth', sample, record, gt, prediction})
     return record.status
   }
 
@@ -58,7 +87,7 @@ export class Scorer {
     if (gt.width !== size.width || gt.height !== size.height) {
       throw new Error(`prediction is ${size.width}×${size.height} but the label map is ${gt.width}×${gt.height}`)
     }
-    const score = scoreSegmentImage(classes, gt.labels, protocol)
+    const score = scoreSegmentImage(classes, gt.labels, protocol, (pred, label) => this.confusion?.add(pred, label))
     this.counts.merge(score.counts)
     const record: SegmentImageRecord = {
       id: sample.id,
@@ -66,8 +95,10 @@ export class Scorer {
       pixels: score.pixels,
       pixAcc: score.pixAcc,
       mIoU: score.mIoU,
+      classes: classOverlaps(score.counts),
     }
     this.records.push(record)
+    await this.report({task: 'segment', sample, record, gt, prediction: classes})
     return record.status
   }
 
@@ -77,6 +108,15 @@ export class Scorer {
     const counts = scoreOrdinalImage(prediction, await this.dataset.readGt(sample))
     this.records.push({id: sample.id, status: 'scored', ...counts})
     return 'scored'
+  }
+
+  /** Hands a scored image to the report; a report error stops the run (see onScored). */
+  private async report(image: ScoredImage): Promise<void> {
+    try {
+      await this.onScored?.(image)
+    } catch (error) {
+      throw new DptError(`Could not write the HTML report: ${messageOf(error)}`, {exitCode: ExitCode.internal, cause: error, abortsRun: true})
+    }
   }
 
   private push(sample: EvalSample, status: 'missing-gt' | 'failed', error: string): ImageStatus {

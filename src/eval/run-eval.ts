@@ -71,6 +71,7 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
     segmentCounts: outcome.scorer.counts,
     classNames: outcome.classNames,
     shard: settings.shard,
+    analysis: {confusion: outcome.scorer.confusion, depth: outcome.scorer.depthAnalysis},
   })
   const notes =
     dataset.standardSize !== undefined && dataset.samples.length !== dataset.standardSize

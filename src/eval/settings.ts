@@ -176,7 +176,7 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
       ...(flags['gt-format'] === undefined ? {} : {gtFormat: flags['gt-format']}),
       ...(flags['gt-scale'] === undefined ? {} : {gtScale: flags['gt-scale']}),
     },
-    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, {auto: true, env}),
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard, env),
     origin,
     depthProtocol: (kind) => resolveDepthProtocol(depthDataset, kind, overrides),
     segmentProtocol: (numClasses) => ({...defaultSegmentProtocol(numClasses), ...segmentOverrides}),

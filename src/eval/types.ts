@@ -214,6 +214,8 @@ export interface SegmentImageRecord {
   /** Per-image pixel accuracy and mmseg mIoU in %, informational (CSV); dataset metrics come from counts. */
   readonly pixAcc: number | null
   readonly mIoU: number | null
+  /** The image's own counts for every class present in its labels or predictions (HTML report: where a class does worst). */
+  readonly classes?: readonly ClassOverlap[]
   readonly error?: string
 }
 
@@ -235,6 +237,9 @@ export interface OrdinalImageRecord extends OrdinalCounts {
 }
 
 export type ImageRecord = DepthImageRecord | SegmentImageRecord | OrdinalImageRecord
+
+/** [class index, intersection, union] pixels of one class in one image (union > 0), by class index. */
+export type ClassOverlap = readonly [classIndex: number, intersection: number, union: number]
 
 export interface ReportCounts {
   /** Images listed for this run (or shard): scored + noValidPixels + missingGt + failed. */
@@ -289,8 +294,53 @@ export interface EvalReport {
   /** null where a metric is undefined (no scored image, NaN). */
   readonly metrics: Readonly<Record<string, number | null>>
   readonly perClass?: readonly ClassRow[]
+  /** What the HTML report plots beyond the metrics, accumulated without per-pixel data (src/eval/analysis). */
+  readonly analysis?: ReportAnalysis
   readonly images: readonly ImageRecord[]
   readonly partial?: {readonly shard: ShardInfo; readonly accumulators: PartialAccumulators}
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Analysis (optional in version 1: reports written before it, or merged from parts without it, lack it)
+
+export interface ReportAnalysis {
+  readonly segment?: SegmentAnalysis
+  readonly depth?: DepthAnalysis
+}
+
+/** [label class, predicted class, pixels]: one non-zero cell of the confusion matrix. */
+export type ConfusionCell = readonly [label: number, predicted: number, pixels: number]
+
+export interface SegmentAnalysis {
+  /** Non-ignored pixels labelled as each class (its pixel frequency), and predicted as it; length numClasses. */
+  readonly labelPixels: readonly number[]
+  readonly predictedPixels: readonly number[]
+  /**
+   * The confusion matrix over non-ignored pixels whose label and prediction are both classes 0..n−1, as its
+   * non-zero cells sorted by label then prediction. The diagonal is the per-class intersection.
+   */
+  readonly confusion: readonly ConfusionCell[]
+}
+
+/** Log-spaced depth bins: bin k covers min·(max/min)^(k/count) .. min·(max/min)^((k+1)/count); outside values go to the end bins. */
+export interface DepthBins {
+  readonly min: number
+  readonly max: number
+  readonly count: number
+}
+
+/** [ground-truth bin, prediction bin, pixels]: one non-zero cell of the 2-D histogram. */
+export type DepthCell = readonly [gtBin: number, predBin: number, pixels: number]
+
+export interface DepthAnalysis {
+  readonly bins: DepthBins
+  /** Valid pixels by ground truth × aligned prediction (the depth the metrics see: aligned, capped, clipped). */
+  readonly joint: readonly DepthCell[]
+  /** Per ground-truth bin: valid pixels, Σ AbsRel and pixels with max(p/g, g/p) > 1.25. */
+  readonly pixels: readonly number[]
+  /** Each image's per-bin sum is rounded to a multiple of 2^-16 before it is added: sums are exact in any order. */
+  readonly absRelSum: readonly number[]
+  readonly above125: readonly number[]
 }
 
 /** Depth and ordinal: the per-image records are the accumulator (report.images). Segment: the dataset counts. */

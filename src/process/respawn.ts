@@ -28,12 +28,13 @@ export const isGlibc = (): boolean =>
  * or signal passed through. Signals: Ctrl-C in a terminal reaches the whole foreground process group, the child
  * included, so SIGINT is forwarded only when no stdio is a terminal (a CI runner or a script signalling this
  * process alone); forwarding it as well would make one Ctrl-C look like two. SIGTERM and SIGHUP, sent to one
- * process, are always forwarded.
+ * process, are always forwarded. DPT_RESPAWNED tells the child that its parent is dpt, so that it stops should
+ * that parent die without passing a signal on (src/process/orphan.ts).
  */
 export function respawn(script: string, args: readonly string[]): void {
   const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
     stdio: 'inherit',
-    env: {...process.env, MALLOC_ARENA_MAX: MALLOC_ARENAS},
+    env: {...process.env, MALLOC_ARENA_MAX: MALLOC_ARENAS, DPT_RESPAWNED: '1'},
   })
   const inTerminal = process.stdin.isTTY || process.stdout.isTTY || process.stderr.isTTY
   process.on('SIGINT', () => {

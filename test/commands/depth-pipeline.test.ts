@@ -224,7 +224,7 @@ describe('dpt depth (pipeline)', () => {
     assert.equal(inputs[0]!.filter((x) => inputs[1]!.includes(x)).length, 0)
     const bad = await runCli(['depth', join(root, 'imgs'), '-o', join(root, 'o'), '--model', MODEL, '--shard', '3/2'])
     assert.equal(bad.code, 2)
-    assert.match(oneLine(bad.stderr), /Expected --shard to be i\/n with 1 ≤ i ≤ n, got `3\/2`/)
+    assert.match(oneLine(bad.stderr), /Shard index 3 is outside 1\.\.2 \(--shard 3\/2\)/)
   })
 
   it('normalises over the whole run with --normalize global', async () => {

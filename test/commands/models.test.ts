@@ -203,7 +203,9 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(code, 0, stderr)
     assert.match(stderr, /^tiny: another dpt process is downloading it; waiting for it to finish$/m)
     assert.deepEqual([(JSON.parse(a.stdout) as ModelsPullResult).downloaded, (JSON.parse(stdout) as ModelsPullResult).downloaded], [true, false])
-    assert.equal(hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET').length, 1)
+    // One download from the start; on a loaded machine the held first pull may time out (DPT_HTTP_TIMEOUT) and
+    // resume with a Range request, which is the same download going on, not a second one.
+    assert.equal(hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET' && r.range === undefined).length, 1)
   })
 
   it('honours HTTP_PROXY (through a CONNECT proxy) and NO_PROXY', async () => {
@@ -246,7 +248,7 @@ describe('dpt models, default model and doctor (CLI)', () => {
     )
     const cuda = ok.runtime.providers.find((p) => p.name === 'cuda')
     assert.equal(cuda?.installed, false)
-    assert.match(cuda.reason ?? '', /ONNXRUNTIME_NODE_INSTALL=cuda12/)
+    assert.match(cuda.reason ?? '', /onnxruntime-node\/script\/install\.js" --onnxruntime-node-install=cuda12/)
     assert.ok(ok.cpu.cores >= 1 && (ok.cpu.features === null || ok.cpu.features.includes('sse4_2') || ok.cpu.features.includes('asimd')))
     assert.equal(ok.threads.workers, 1)
     assert.equal(ok.cache.dir, env.DPT_CACHE)

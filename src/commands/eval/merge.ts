@@ -1,12 +1,16 @@
+import {resolve} from 'node:path'
 import {Args, Command} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
 import {reportFlags} from '../../eval/flags.js'
 import {EVAL_EXIT_CODES_HELP, runMerge, type EvalResult} from '../../eval/run-eval.js'
 import {renderTable} from '../../eval/report/index.js'
 import {gateSettings, reportTargets} from '../../eval/settings.js'
+import {parseColumnGate, renderZeroShotText} from '../../eval/suite/index.js'
+import {isSuiteReportFile, runSuiteMerge, type SuiteResult} from '../../eval/suite/run-suite.js'
+import {DptError} from '../../pipeline/errors.js'
 
 export default class EvalMerge extends Command {
-  static override summary = 'Merge the partial reports of `dpt eval --shard i/n` into the single-run report.'
+  static override summary = 'Merge the partial reports of `dpt eval --shard i/n` (or `dpt eval suite --shard i/n`) into the single-run report.'
   static override description = `Every shard 1..n must be given once; the result equals the report of one run over the whole dataset.
 Gates (--fail-if, --baseline + --max-regression) apply to the merged report.
 ${EVAL_EXIT_CODES_HELP}`
@@ -16,9 +20,11 @@ ${EVAL_EXIT_CODES_HELP}`
   static override args = {parts: Args.string({required: true, description: 'partial report files (JSON) of every shard'})}
   static override flags = reportFlags
 
-  async run(): Promise<EvalResult> {
+  async run(): Promise<EvalResult | SuiteResult> {
     const {argv, flags} = await this.parse(EvalMerge)
     try {
+      const parts = argv as string[]
+      if (parts[0] !== undefined && (await isSuiteReportFile(resolve(parts[0])))) return await this.mergeSuite(parts, flags)
       const result = await runMerge(argv as string[], gateSettings(flags), reportTargets(flags, process.env), process.cwd())
       if (!this.jsonEnabled()) this.log(renderTable(result.report, {gates: result.gates}))
       process.exitCode = result.exitCode
@@ -26,5 +32,29 @@ ${EVAL_EXIT_CODES_HELP}`
     } catch (error) {
       return handleRunError(this, error)
     }
+  }
+
+  /** Shards of `dpt eval suite`: the suite's own merge, with column gates. */
+  private async mergeSuite(
+    parts: string[],
+    flags: {report?: string | undefined; csv?: string | undefined; 'fail-if'?: string[] | undefined; baseline?: string | undefined},
+  ): Promise<SuiteResult> {
+    if (flags.csv !== undefined || flags.baseline !== undefined) {
+      throw new DptError("--csv and --baseline apply to one dataset's report, not to a suite", {
+        remedy: 'Merge the suite, then use --report-dir reports per dataset (dpt eval suite).',
+      })
+    }
+    const result = await runSuiteMerge(parts, {
+      cwd: process.cwd(),
+      gates: (flags['fail-if'] ?? []).map(parseColumnGate),
+      report: flags.report,
+      stepSummary: process.env.GITHUB_STEP_SUMMARY === '' ? undefined : process.env.GITHUB_STEP_SUMMARY,
+    })
+    if (!this.jsonEnabled()) {
+      const skipped = Object.fromEntries(result.suite.datasets.flatMap((d) => (d.status === 'skipped' ? [[d.key, d.reason]] : [])))
+      this.log(renderZeroShotText(result.suite.table!, skipped, result.gates))
+    }
+    process.exitCode = result.exitCode
+    return result
   }
 }

@@ -13,7 +13,7 @@ import {depthErrors} from './depth-errors.js'
  * under `none`/`scale`/`scale-shift-depth` are fitted in depth and clamped above at cap. `clip` then bounds
  * depth to [minDepth, maxDepth] as BTS does for metric models.
  */
-export function scoreDepthImage(pred: DepthPrediction, gt: DepthGt, protocol: DepthProtocol): DepthImageScore {
+export function scoreDepthImage(pred: DepthPrediction, gt: DepthGt, protocol: DepthProtocol, observe?: ScoredPixelsObserver): DepthImageScore {
   if (pred.width !== gt.width || pred.height !== gt.height) {
     throw new DptError(`Prediction is ${pred.width}×${pred.height} but the ground truth is ${gt.width}×${gt.height}.`, {
       remedy: 'Resize predictions to the ground-truth size before scoring.',
@@ -35,19 +35,45 @@ export function scoreDepthImage(pred: DepthPrediction, gt: DepthGt, protocol: De
 
   const fit = fitFor(protocol, p, inDisparity, g)
   const depth = new Float64Array(n)
-  for (let k = 0; k < n; k++) {
-    let v = fit === null ? p[k]! : fit.scale * p[k]! + fit.shift
-    if (inDisparity) {
-      if (protocol.cap !== null && v < 1 / protocol.cap) v = 1 / protocol.cap
-      v = 1 / v
-    } else if (protocol.cap !== null && v > protocol.cap) {
-      v = protocol.cap
-    }
-    if (protocol.clip) v = Math.min(Math.max(v, protocol.minDepth), protocol.maxDepth)
-    depth[k] = v
-  }
+  for (let k = 0; k < n; k++) depth[k] = scoredDepth(fit === null ? p[k]! : fit.scale * p[k]! + fit.shift, inDisparity, protocol)
   const metrics = depthErrors(depth, g)
+  observe?.(depth, g)
   return fit === null ? {pixels: n, metrics} : {pixels: n, metrics, scale: fit.scale, shift: fit.shift}
+}
+
+/** Sees the scored pixels of an image: the depth the metrics used (aligned, capped, clipped) and the matching ground truth. */
+export type ScoredPixelsObserver = (depth: Float64Array, gt: Float64Array) => void
+
+/** A fitted value (disparity or depth) → the depth that is scored: cap (in disparity, 1/cap from below), inversion, clip. */
+function scoredDepth(fitted: number, inDisparity: boolean, protocol: DepthProtocol): number {
+  let v = fitted
+  if (inDisparity) {
+    if (protocol.cap !== null && v < 1 / protocol.cap) v = 1 / protocol.cap
+    v = 1 / v
+  } else if (protocol.cap !== null && v > protocol.cap) {
+    v = protocol.cap
+  }
+  if (protocol.clip) v = Math.min(Math.max(v, protocol.minDepth), protocol.maxDepth)
+  return v
+}
+
+/**
+ * The whole prediction as the protocol scores it, pixel for pixel (valid or not): the image's fitted scale and
+ * shift (`score.scale/shift`, none when the protocol does not align), cap, inversion and clip as in
+ * scoreDepthImage. For pictures of an image's errors (the HTML report), not for metrics.
+ */
+export function scoredDepthMap(pred: DepthPrediction, protocol: DepthProtocol, fit: {scale?: number | null; shift?: number | null}): Float32Array {
+  const inDisparity = usesDisparity(pred.kind, protocol)
+  const aligned = protocol.alignment !== 'none'
+  const scale = fit.scale ?? 1
+  const shift = fit.shift ?? 0
+  const out = new Float32Array(pred.data.length)
+  for (let i = 0; i < out.length; i++) {
+    const v = pred.data[i]!
+    const p = pred.kind === 'depth' && inDisparity ? inverseOrZero(v) : v
+    out[i] = scoredDepth(aligned ? scale * p + shift : p, inDisparity, protocol)
+  }
+  return out
 }
 
 /** Whether the prediction is fitted (or inverted) as disparity; an impossible pairing is a usage error. */

@@ -14,10 +14,20 @@ export interface SegmentImageScore {
   readonly mIoU: number | null
 }
 
-/** Score one image: `pred` class indices 0..n−1, `rawLabel` as stored in the dataset (reduced here if asked). */
-export function scoreSegmentImage(pred: Labels, rawLabel: Labels, protocol: SegmentProtocol): SegmentImageScore {
+/**
+ * Score one image: `pred` class indices 0..n−1, `rawLabel` as stored in the dataset (reduced here if asked).
+ * `observe` sees the prediction with the labels after the reduction (the HTML report's confusion matrix).
+ */
+export function scoreSegmentImage(
+  pred: Labels,
+  rawLabel: Labels,
+  protocol: SegmentProtocol,
+  observe?: (pred: Labels, label: Labels) => void,
+): SegmentImageScore {
   const counts = new SegmentCounts(protocol.numClasses, protocol.ignoreIndex)
-  counts.add(pred, labelsForProtocol(rawLabel, protocol))
+  const label = labelsForProtocol(rawLabel, protocol)
+  counts.add(pred, label)
+  observe?.(pred, label)
   const {metrics} = segmentMetrics(counts, [])
   const pixels = counts.label.reduce((s, v) => s + v, 0)
   const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v)

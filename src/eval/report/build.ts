@@ -1,3 +1,5 @@
+import type {ConfusionMatrix} from '../analysis/confusion.js'
+import type {DepthAccumulator} from '../analysis/depth-accumulator.js'
 import {byId, meanDepthMetrics} from '../metrics/depth-aggregate.js'
 import {SegmentCounts} from '../metrics/segment-counts.js'
 import {segmentMetrics} from '../metrics/segment-metrics.js'
@@ -12,6 +14,7 @@ import {
   type ImageRecord,
   type ModelInfo,
   type OrdinalImageRecord,
+  type ReportAnalysis,
   type ReportCounts,
   type ShardInfo,
 } from '../types.js'
@@ -27,6 +30,13 @@ export interface ReportInput {
   readonly classNames?: readonly string[] | undefined
   /** Given for a --shard run: the report becomes partial and carries its accumulators for `dpt eval merge`. */
   readonly shard?: ShardInfo | undefined
+  /** What the HTML report plots, accumulated over the same images (the report's `analysis`; omitted when absent). */
+  readonly analysis?: AnalysisInput | undefined
+}
+
+export interface AnalysisInput {
+  readonly confusion?: ConfusionMatrix | undefined
+  readonly depth?: DepthAccumulator | undefined
 }
 
 /**
@@ -45,17 +55,26 @@ export function buildReport(input: ReportInput): EvalReport {
     const result = segmentMetrics(segmentCounts, input.classNames ?? [])
     const metrics = Object.fromEntries(Object.entries(result.metrics).map(([k, v]) => [k, Number.isNaN(v) ? null : v]))
     const perClass = [...result.perClass]
+    const confusion = input.analysis?.confusion
+    const analysis: {analysis?: ReportAnalysis} =
+      confusion === undefined
+        ? {}
+        : {analysis: {segment: {labelPixels: [...segmentCounts.label], predictedPixels: [...segmentCounts.predicted], confusion: confusion.toCells()}}}
     if (input.shard !== undefined) {
       const accumulators = {segmentCounts: segmentCounts.toJSON(), classNames: perClass.map((r) => r.name)}
-      return {...base, metrics, perClass, images, partial: {shard: input.shard, accumulators}}
+      return {...base, metrics, perClass, ...analysis, images, partial: {shard: input.shard, accumulators}}
     }
-    return {...base, metrics, perClass, images}
+    return {...base, metrics, perClass, ...analysis, images}
   }
   const metrics: Record<string, number | null> =
     protocol.task === 'depth'
       ? meanDepthMetrics(images.filter((r): r is DepthImageRecord => 'metrics' in r))
       : whdrMetrics(images.filter((r): r is OrdinalImageRecord => 'disagreements' in r))
-  return input.shard === undefined ? {...base, metrics, images} : {...base, metrics, images, partial: {shard: input.shard, accumulators: {}}}
+  const depth = protocol.task === 'depth' ? input.analysis?.depth : undefined
+  const analysis: {analysis?: ReportAnalysis} = depth === undefined ? {} : {analysis: {depth: depth.toJSON()}}
+  return input.shard === undefined
+    ? {...base, metrics, ...analysis, images}
+    : {...base, metrics, ...analysis, images, partial: {shard: input.shard, accumulators: {}}}
 }
 
 export function countRecords(records: readonly ImageRecord[]): ReportCounts {

@@ -1,8 +1,10 @@
 import {isDeepStrictEqual} from 'node:util'
 import {DptError} from '../../pipeline/errors.js'
+import {ConfusionMatrix} from '../analysis/confusion.js'
+import {DepthAccumulator} from '../analysis/depth-accumulator.js'
 import {SegmentCounts} from '../metrics/segment-counts.js'
 import type {EvalReport, ImageRecord} from '../types.js'
-import {buildReport} from './build.js'
+import {buildReport, type AnalysisInput} from './build.js'
 
 /**
  * Combine the partial reports of `--shard i/n` runs into the report the single run would have written:
@@ -63,7 +65,27 @@ export function mergeReports(parts: readonly EvalReport[]): EvalReport {
       else segmentCounts.merge(counts)
     }
   }
-  return buildReport({dataset: first.dataset, protocol: first.protocol, model: first.model, records, segmentCounts, classNames})
+  const analysis = mergeAnalysis(sorted)
+  return buildReport({dataset: first.dataset, protocol: first.protocol, model: first.model, records, segmentCounts, classNames, analysis})
+}
+
+/** The parts' analyses summed (integer counts, exact in any order); none when a part has none (written by an older dpt). */
+function mergeAnalysis(parts: readonly EvalReport[]): AnalysisInput | undefined {
+  const protocol = parts[0]!.protocol
+  if (protocol.task === 'depth') {
+    const all = parts.map((p) => p.analysis?.depth)
+    if (all.some((a) => a === undefined)) return undefined
+    const depth = DepthAccumulator.fromJSON(all[0]!)
+    for (const json of all.slice(1)) depth.merge(DepthAccumulator.fromJSON(json!))
+    return {depth}
+  }
+  // Point pairs (DIW, WHDR) have no analysis: their records are the whole story.
+  if (protocol.task !== 'segment') return undefined
+  const all = parts.map((p) => p.analysis?.segment)
+  if (all.some((a) => a === undefined)) return undefined
+  const confusion = new ConfusionMatrix(protocol.numClasses, protocol.ignoreIndex)
+  for (const json of all) confusion.merge(ConfusionMatrix.fromCells(protocol.numClasses, protocol.ignoreIndex, json!.confusion))
+  return {confusion}
 }
 
 function checkSame(parts: readonly EvalReport[], pick: (r: EvalReport) => unknown, what: string): void {

@@ -3,6 +3,7 @@ import {createRequire} from 'node:module'
 import {Ajv} from 'ajv'
 import {DptError, messageOf} from '../../pipeline/errors.js'
 import type {EvalReport} from '../types.js'
+import {layoutJson, type Compact} from './json-layout.js'
 
 const require = createRequire(import.meta.url)
 // models/eval-report.schema.json is the one definition of the report format: documentation and validation.
@@ -16,9 +17,21 @@ export function checkReportJson(json: unknown): string[] {
   return (validate.errors ?? []).map((e) => `${e.instancePath === '' ? 'report' : e.instancePath.slice(1).replaceAll('/', '.')} ${e.message ?? 'is invalid'}`)
 }
 
-/** The report as JSON text: Infinity (no upper depth limit) is written as null, NaN metrics are already null. */
+/**
+ * The report as JSON text: Infinity (no upper depth limit) is written as null, NaN metrics are already null.
+ * The analysis tables and the per-image class counts are written a row per line (thousands of cells would
+ * otherwise take a line per number); everything else as JSON.stringify indents it.
+ */
 export function reportJson(report: EvalReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`
+  return `${layoutJson(report, compactInReport)}\n`
+}
+
+/** A segmentation record's `classes` on one line; inside `analysis`, arrays of numbers on one line and cell lists a cell per line. */
+function compactInReport(key: string, holder: object): Compact | undefined {
+  if (key === 'classes') return 'pixAcc' in holder ? 'line' : undefined
+  if (!('confusion' in holder || 'joint' in holder)) return undefined
+  if (key === 'confusion' || key === 'joint') return 'rows'
+  return ['labelPixels', 'predictedPixels', 'pixels', 'absRelSum', 'above125'].includes(key) ? 'line' : undefined
 }
 
 /** A report parsed and validated (a --baseline, or a part for `dpt eval merge`), with JSON's null limits restored. */

@@ -1,7 +1,9 @@
+import {cudaInstallCommand} from '../../process/cuda-install.js'
+
 /** Why a requested execution provider could not start, and what to do: the pool then runs on cpu. */
 export function providerFallbackMessage(provider: string, cause: string): string {
   const remedy: Record<string, string> = {
-    cuda: "onnxruntime-node's CUDA provider is a separate download that dpt's .npmrc skips: on a machine with an NVIDIA GPU and the CUDA 12 + cuDNN 9 runtime, reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci",
+    cuda: `onnxruntime-node's CUDA provider is a separate download, not made at install: on a machine with an NVIDIA GPU and the CUDA 12 + cuDNN 9 runtime, add it with: ${cudaInstallCommand()}`,
     tensorrt: 'TensorRT needs the CUDA libraries and TensorRT on a machine with an NVIDIA GPU',
     dml: 'DirectML exists on Windows only',
     coreml: 'CoreML exists on macOS only',
