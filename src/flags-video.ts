@@ -38,7 +38,13 @@ export const videoFlags = {
       return seconds
     },
   })(),
-  crf: Flags.integer({min: 0, max: 51, default: DEFAULT_CRF, summary: 'Viewable (mp4) videos: x264 quality, 0 (lossless) … 51; 18 looks lossless.', helpGroup: 'VIDEO'}),
+  crf: Flags.integer({
+    min: 0,
+    max: 51,
+    default: DEFAULT_CRF,
+    summary: 'Viewable (mp4) videos: x264 quality, 0 (lossless) … 51; 18 looks lossless.',
+    helpGroup: 'VIDEO',
+  }),
   'side-by-side': Flags.boolean({summary: 'Viewable (mp4) videos: the input frame on the left, the prediction on the right.', helpGroup: 'VIDEO'}),
   ffmpeg: Flags.string({summary: 'The ffmpeg binary for videos [default: DPT_FFMPEG, else ffmpeg on PATH, else the one npm installed].', helpGroup: 'VIDEO'}),
   'segment-frames': Flags.integer({

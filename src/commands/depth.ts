@@ -56,7 +56,8 @@ ${EXIT_CODES_HELP}`
     const split = shardedGlobalNormalization(flags.normalize, flags.shard)
     if (split !== undefined) handleRunError(this, split)
     return runImageCommand(this, 'depth', argv as string[], flags, (settings) => {
-      if (flags.ema !== undefined && flags.normalize !== 'stable') throw new DptError('--ema applies to --normalize stable only', {remedy: 'Add --normalize stable, or leave out --ema.'})
+      if (flags.ema !== undefined && flags.normalize !== 'stable')
+        throw new DptError('--ema applies to --normalize stable only', {remedy: 'Add --normalize stable, or leave out --ema.'})
       if (flags['side-by-side'] && flags.normalize === 'global') {
         throw new DptError('--side-by-side cannot be used with --normalize global: its frames are written after the last one, when their pixels are gone', {
           remedy: 'Use --normalize stable for steady side-by-side videos.',

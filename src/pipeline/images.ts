@@ -104,7 +104,8 @@ export async function runImages<P extends Size>(
     const stills = outcome.records.filter((r) => !isFrame(r.sample)).length
     const videoFormats = task.video?.formats ?? []
     // Once per run, not per image.
-    if (videoFormats.length > 0 && stills > 0) media.notes.unshift(`--format ${videoFormats.join(',')}: video outputs, not written for the ${stills} still image(s)`)
+    if (videoFormats.length > 0 && stills > 0)
+      media.notes.unshift(`--format ${videoFormats.join(',')}: video outputs, not written for the ${stills} still image(s)`)
     return runResult(settings, model, outcome, {files: files.length, skippedExisting: media.skippedExisting}, media.notes)
   } finally {
     await model.close()

@@ -46,7 +46,9 @@ describe('dpt depth on videos', () => {
     mkdirSync(clips, {recursive: true})
     const made = join(dir, 'made')
     mkdirSync(made)
-    const keep = (path: string, name: string): void => renameSync(path, join(clips, name))
+    const keep = (path: string, name: string): void => {
+      renameSync(path, join(clips, name))
+    }
     keep(await makeClip(made, 'odd', {width: 33, height: 25, frames: 4}), 'odd.mp4')
     keep(await makeClip(made, 'turned', {width: 40, height: 24, frames: 3, rotate: 90}), 'turned.rotated.mp4')
     keep(await makeClip(made, 'vfr', {width: 48, height: 32, frames: times.length, rate: 100, times, audio: true, container: 'mkv'}), 'vfr.mkv')
@@ -102,7 +104,12 @@ describe('dpt depth on videos', () => {
       for (const [k, frame] of decoded.entries()) {
         const png = await readPng16(frameFile(out, video, k, '.png'))
         assert.deepEqual([frame.width, frame.height], [png.width, png.height])
-        assert.ok(Buffer.from(png.values.buffer, png.values.byteOffset, png.values.byteLength).equals(Buffer.from(frame.pixels.buffer, frame.pixels.byteOffset, frame.pixels.byteLength)), `${video} frame ${k}`)
+        assert.ok(
+          Buffer.from(png.values.buffer, png.values.byteOffset, png.values.byteLength).equals(
+            Buffer.from(frame.pixels.buffer, frame.pixels.byteOffset, frame.pixels.byteLength),
+          ),
+          `${video} frame ${k}`,
+        )
       }
     }
   })
@@ -129,7 +136,19 @@ describe('dpt depth on videos', () => {
 
   it('--normalize global writes the frames and their lossless video with one range over the run', async () => {
     const out = join(dir, 'global')
-    const r = await runCli(['depth', join(clips, 'odd.mp4'), join(clips, 'vfr.mkv'), '-o', out, '--model', CHANNEL_MEAN, '--format', 'png16,mkv16', '--normalize', 'global'])
+    const r = await runCli([
+      'depth',
+      join(clips, 'odd.mp4'),
+      join(clips, 'vfr.mkv'),
+      '-o',
+      out,
+      '--model',
+      CHANNEL_MEAN,
+      '--format',
+      'png16,mkv16',
+      '--normalize',
+      'global',
+    ])
     assert.equal(r.code, 0, r.stderr)
     let [min, max] = [65535, 0]
     for (const video of ['odd', 'vfr']) {

@@ -72,7 +72,10 @@ describe('dpt depth on videos: resume and faults', () => {
       left.filter((f) => f.endsWith('.tmp')),
       [],
     )
-    assert.ok(left.some((f) => f.startsWith('.clip.dpt-partial/mkv16/')), 'finished segments are kept')
+    assert.ok(
+      left.some((f) => f.startsWith('.clip.dpt-partial/mkv16/')),
+      'finished segments are kept',
+    )
 
     // (Without --json: oclif's JSON error path exits 1 whatever the error's code.)
     const refused = await runCli(run(part).filter((a) => a !== '--json'))

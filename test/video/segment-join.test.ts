@@ -20,7 +20,13 @@ describe('concatList', () => {
   })
 
   it("quotes paths with quotes in them as ffmpeg's concat demuxer reads them", () => {
-    const list = concatList({codec: 'ffv1-gray16', segments: [{path: "/a/it's.nut", firstPts: 0}], timeBase: {num: 1, den: 1000}, path: '/a/o.mkv', listPath: '/a/l'})
+    const list = concatList({
+      codec: 'ffv1-gray16',
+      segments: [{path: "/a/it's.nut", firstPts: 0}],
+      timeBase: {num: 1, den: 1000},
+      path: '/a/o.mkv',
+      listPath: '/a/l',
+    })
     assert.equal(list, "ffconcat version 1.0\nfile '/a/it'\\''s.nut'\n")
   })
 })

@@ -81,7 +81,10 @@ export class VideoEncodeSink<P> implements Sink<FileSample, P> {
       job.install,
       {
         codec: this.format.codec,
-        segments: encoding.segments.map((s) => ({path: segmentPath(job.partialDir, this.format.name, s.index, segmentExtension(this.format.codec)), firstPts: s.firstPts})),
+        segments: encoding.segments.map((s) => ({
+          path: segmentPath(job.partialDir, this.format.name, s.index, segmentExtension(this.format.codec)),
+          firstPts: s.firstPts,
+        })),
         timeBase: stream.timeBase,
         path,
         listPath: join(job.partialDir, this.format.name, 'concat.txt'),
@@ -123,7 +126,11 @@ export class VideoEncodeSink<P> implements Sink<FileSample, P> {
     const stream = job.stream!
     if (encoding.encoder === undefined) {
       const size = this.format.size(stream)
-      const target = {...size, path: segmentPath(job.partialDir, this.format.name, Math.floor(index / job.segmentFrames), segmentExtension(this.format.codec)), timeBase: stream.timeBase}
+      const target = {
+        ...size,
+        path: segmentPath(job.partialDir, this.format.name, Math.floor(index / job.segmentFrames), segmentExtension(this.format.codec)),
+        timeBase: stream.timeBase,
+      }
       encoding.encoder = new VideoEncoder(job.install, segmentSpec(this.format.codec, {...target, sampleAspect: stream.sampleAspect}, this.h264))
       encoding.firstPts = pts
       encoding.frames = 0

@@ -45,7 +45,24 @@ export interface MediaPlan {
 }
 
 /** File name endings that claim a video: a file with one of them that is no video is reported, not skipped. */
-const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.ts', '.m2ts', '.mts', '.flv', '.ogv', '.wmv', '.asf', '.3gp'])
+const VIDEO_EXTENSIONS = new Set([
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.mkv',
+  '.webm',
+  '.avi',
+  '.mpg',
+  '.mpeg',
+  '.ts',
+  '.m2ts',
+  '.mts',
+  '.flv',
+  '.ogv',
+  '.wmv',
+  '.asf',
+  '.3gp',
+])
 
 /** The container of a video file, by content; a file whose name claims a video goes to ffprobe, which says why not. */
 async function videoKind(path: string): Promise<VideoContainer | 'claimed' | undefined> {

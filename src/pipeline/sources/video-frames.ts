@@ -95,7 +95,11 @@ export async function* videoFrameSamples(
     if (current.error !== undefined || current.frame === undefined) {
       if (current.error !== undefined) yield failedFile(job, messageOf(current.error))
       else if (job.resumeFrom > 0) await events.onDone()
-      else yield failedFile(job, `${job.label}: no frame to decode${options.start !== undefined || options.duration !== undefined ? ' in the range of --start/--duration' : ''}`)
+      else
+        yield failedFile(
+          job,
+          `${job.label}: no frame to decode${options.start !== undefined || options.duration !== undefined ? ' in the range of --start/--duration' : ''}`,
+        )
       return
     }
     for (;;) {

@@ -190,7 +190,7 @@ export async function planVideo(options: {
   }
   if (outputs.restart) return {kind: 'resume', from: 0}
   let firstMissing = Infinity
-  if (outputs.perFrame(options.frameStemOf(0)).length > 0) for (firstMissing = 0; present(firstMissing); ) firstMissing++
+  if (outputs.perFrame(options.frameStemOf(0)).length > 0) for (firstMissing = 0; present(firstMissing);) firstMissing++
   if (outputs.segmented.length === 0 && !outputs.stable) return {kind: 'resume', from: Number.isFinite(firstMissing) ? firstMissing : 0}
   let segments = Infinity
   for (const format of outputs.segmented) segments = Math.min(segments, await finishedSegments(partialDir, format))

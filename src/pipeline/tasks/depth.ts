@@ -66,10 +66,9 @@ export function depthTask(options: DepthOptions): ImageTask<DepthPrediction> {
       const fileSink = (format: DepthFormat): Sink<FileSample, DepthPrediction> =>
         depthFileSink(format, {outDir: options.outDir, colormap: options.colormap, metricScale})
       const videoSink = (format: DepthVideoFormat): Sink<FileSample, DepthPrediction> =>
-        new VideoEncodeSink(
-          depthVideoFormat(format, {outDir: options.outDir, colormap: options.colormap, metricScale, sideBySide}),
-          {crf: options.crf ?? DEFAULT_CRF},
-        )
+        new VideoEncodeSink(depthVideoFormat(format, {outDir: options.outDir, colormap: options.colormap, metricScale, sideBySide}), {
+          crf: options.crf ?? DEFAULT_CRF,
+        })
       const deferred = mode !== 'image'
       const direct = files.filter((f) => !(deferred && NORMALISED.has(f))).map(fileSink)
       const normalised = [...(deferred ? files.filter((f) => NORMALISED.has(f)).map(fileSink) : []), ...videos.map(videoSink)]

@@ -47,7 +47,8 @@ export function segmentTask(options: SegmentOptions): ImageTask<SegmentPredictio
         throw new DptError(`${card.name}: segmentation upsampling must be bicubic or bilinear`, {exitCode: ExitCode.model})
       }
       const encoders = videos.map(
-        (f): Sink<FileSample, SegmentPrediction> => new VideoEncodeSink(segmentVideoFormat(f, {...options, sideBySide: options.sideBySide ?? false}), {crf: options.crf ?? DEFAULT_CRF}),
+        (f): Sink<FileSample, SegmentPrediction> =>
+          new VideoEncodeSink(segmentVideoFormat(f, {...options, sideBySide: options.sideBySide ?? false}), {crf: options.crf ?? DEFAULT_CRF}),
       )
       const sinks: Sink<FileSample, SegmentPrediction>[] = [
         ...files.map((f) => segmentFileSink<FileSample>(f, options)),

@@ -9,7 +9,14 @@ import type {FrameSample, VideoJob} from '../../../src/pipeline/sources/video-jo
 const job = (resumeFrom = 0): VideoJob => ({resumeFrom, broken: undefined}) as unknown as VideoJob
 
 const frame = (video: VideoJob, index: number, name = 'v'): FrameSample =>
-  ({kind: 'image', id: `${name}#${index}`, label: `${name} [frame ${index}]`, outStem: `${name}/${index}`, path: name, frame: {job: video, index, pts: index, last: false}}) as unknown as FrameSample
+  ({
+    kind: 'image',
+    id: `${name}#${index}`,
+    label: `${name} [frame ${index}]`,
+    outStem: `${name}/${index}`,
+    path: name,
+    frame: {job: video, index, pts: index, last: false},
+  }) as unknown as FrameSample
 
 const item = (sample: FileSample): SinkItem<FileSample, number> => ({sample, size: {width: 1, height: 1}, image: undefined, prediction: 0})
 

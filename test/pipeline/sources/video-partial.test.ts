@@ -75,8 +75,8 @@ describe('planVideo (resuming a video)', () => {
     assert.equal((await plan('skip', {}, other)).kind, 'mismatch')
     // Without a flag, an unfinished video is an existing output; --overwrite starts afresh.
     const refused = await plan('refuse')
-    assert.equal(refused.kind, 'exists')
-    assert.ok(refused.kind === 'exists' && refused.paths.includes(partialDir))
+    assert.ok(refused.kind === 'exists', `expected exists, got ${refused.kind}`)
+    assert.ok(refused.paths.includes(partialDir))
     assert.deepEqual(await plan('overwrite'), {kind: 'fresh'})
     // Finished (no partial folder, the encoded video there): done.
     rmSync(partialDir, {recursive: true})
