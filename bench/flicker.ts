@@ -1,5 +1,6 @@
 /**
- * npm run bench:flicker [-- --frames 240 --width 320 --height 180 --ema 0.05,0.1,0.2 --seeds 3]
+ * npm run bench:flicker [-- --part a|b|b-dry --frames 240 --width 320 --height 180 --ema 0.05,0.1,0.2 --seeds 3]
+ * npm run bench:flicker -- --part b [--width 1920 --height 1080 --pan-frames 60 --pan 8 --arch dpt-hybrid]
  *
  * Temporal consistency error (src/video/flicker.ts: mean absolute change of the normalised value between
  * consecutive frames over static pixels) of the three normalisations of relative depth for video:
@@ -10,23 +11,30 @@
  *     (σ of log scale, default 0.03), shift jitter (σ, default 2 % of the range), pixel noise (default 0.2 %),
  *     isolated gross errors (default 0.05 % of the pixels), with and without a near object crossing the
  *     frame. Target (issue 17): one-pass at least 5× below per-frame and within 20 % of global.
- * (b) The full-size random-weight DPT-Hybrid on a generated panning clip: NOT RUN HERE. It needs the depth
- *     pipeline (a predict function: frame → raw disparity at frame size). `panningFlicker` below does the
- *     rest — generates the pan with ffmpeg, decodes it, normalises three ways, compares each frame with the
- *     previous one shifted by the known pan — and is exercised with a stand-in predictor (luminance) by
- *     `--part b-dry`; the lead passes the real predictor once the pipeline is wired.
+ * (b) The full-size random-weight DPT-Hybrid (bench/lib/models.ts) on a generated panning clip (`--part b`): a
+ *     still picture (ffmpeg's mandelbrot) panned `--pan` pixels per frame, H.264; `dpt depth` runs on it once in its
+ *     own process with `--format npy,png16 --normalize stable` (raw maps for the three normalisations here, and the
+ *     16-bit PNGs dpt writes in the one-pass mode, measured as they are); static pixels are known: the scene point at
+ *     (x, y) of frame t was at (x + pan, y) in frame t − 1. `--part b-dry` runs the same plumbing with a stand-in
+ *     predictor (luminance as "disparity"), without a model.
  * Prints figures; asserts nothing (the targets are reported as met or not).
  */
+import {rmSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {parseArgs} from 'node:util'
+import {decodeNpyFloat32} from '../src/formats/npy.js'
+import {readPng16} from '../src/formats/png16.js'
 import {decodeVideo, type VideoFrame} from '../src/video/decode.js'
 import {type FfmpegInstall, locateFfmpeg} from '../src/video/ffmpeg-locate.js'
 import {FlickerMeter} from '../src/video/flicker.js'
 import {probeVideo} from '../src/video/probe.js'
 import {runTool} from '../src/video/run-tool.js'
-import {type AffineMap, applyMap, GlobalRange, OnePassStabilizer, perFrameMap, type StabilizerOptions} from '../src/video/stabilize.js'
-import {syntheticSequence, type SyntheticOptions} from './lib/synthetic-depth.js'
+import {type AffineMap, applyMap, DEFAULT_EMA, GlobalRange, OnePassStabilizer, perFrameMap, type StabilizerOptions} from '../src/video/stabilize.js'
 import {tempDir} from '../test/helpers/video-clips.js'
+import {runDptJson} from './lib/cli.js'
+import {ensureBenchModel} from './lib/models.js'
+import {syntheticSequence, type SyntheticOptions} from './lib/synthetic-depth.js'
 
 const {values} = parseArgs({
   options: {
@@ -40,6 +48,9 @@ const {values} = parseArgs({
     'shift-jitter': {type: 'string', default: '0.02'},
     noise: {type: 'string', default: '0.002'},
     outliers: {type: 'string', default: '0.0005'},
+    arch: {type: 'string', default: 'dpt-hybrid'},
+    pan: {type: 'string', default: '8'},
+    'pan-frames': {type: 'string', default: '60'},
   },
 })
 
@@ -126,45 +137,45 @@ function partA(): void {
   }
 }
 
-/**
- * Part (b): a pan over a still picture (mandelbrot, `pan` pixels per frame), decoded, predicted, normalised
- * three ways. Static pixels are known: the scene point at (x, y) of frame t was at (x + pan, y) in frame t − 1.
- * The lead's wiring: `predict` = the depth pipeline at full size with the random-weight DPT-Hybrid (prepare →
- * infer → upsample to the frame size), e.g. at 1920×1080, 60 frames, pan 8.
- */
-export async function panningFlicker(
-  ff: FfmpegInstall,
-  predict: (frame: VideoFrame) => Promise<Float32Array>,
-  o: {width: number; height: number; frames: number; pan: number; emas: number[]},
-): Promise<Row[]> {
-  const dir = tempDir('pan')
+/** Part (b)'s clip, in `dir`: a pan over a still picture (mandelbrot), `pan` pixels per frame. */
+async function panningClip(ff: FfmpegInstall, dir: string, o: {width: number; height: number; frames: number; pan: number}): Promise<string> {
   const picture = join(dir, 'picture.png')
   const clip = join(dir, 'pan.mp4')
   const quiet = ['-hide_banner', '-loglevel', 'error', '-y']
   const wide = o.width + o.pan * o.frames
   await runTool(ff.ffmpeg.path, [...quiet, '-f', 'lavfi', '-i', `mandelbrot=size=${wide}x${o.height}`, '-frames:v', '1', picture])
   const crop = `crop=${o.width}:${o.height}:x='n*${o.pan}':y=0`
-  await runTool(ff.ffmpeg.path, [
-    ...quiet,
-    '-loop',
-    '1',
-    '-i',
-    picture,
-    '-vf',
-    crop,
-    '-frames:v',
-    String(o.frames),
-    '-c:v',
-    'libx264',
-    '-crf',
-    '12',
-    '-pix_fmt',
-    'yuv420p',
-    clip,
-  ])
+  const encode = ['-vf', crop, '-frames:v', String(o.frames), '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p']
+  await runTool(ff.ffmpeg.path, [...quiet, '-loop', '1', '-i', picture, ...encode, clip], {timeoutMs: 3_600_000})
+  return clip
+}
+
+/**
+ * Part (b): the clip's frames predicted by `predict`, normalised three ways, each frame compared with the previous
+ * one shifted by the known pan.
+ */
+export async function panningFlicker(
+  ff: FfmpegInstall,
+  predict: (frame: VideoFrame) => Promise<Float32Array>,
+  o: {width: number; height: number; frames: number; pan: number; emas: number[]},
+  clip: string,
+): Promise<Row[]> {
   const frames: {raw: Float32Array; shift: readonly [number, number]}[] = []
   for await (const frame of await decodeVideo(ff, await probeVideo(ff, clip))) frames.push({raw: await predict(frame), shift: [o.pan, 0]})
   return measure(frames, o.width, o.height, o.emas)
+}
+
+/** The flicker of frames as dpt wrote them: 16-bit PNGs, value / 65535, each compared with the previous one shifted by the pan. */
+async function writtenFlicker(dir: string, frames: number, width: number, pan: number): Promise<number> {
+  const meter = new FlickerMeter()
+  let previous: Float32Array | undefined
+  for (let k = 0; k < frames; k++) {
+    const {values} = await readPng16(join(dir, `${String(k).padStart(6, '0')}.png`))
+    const normalised = Float32Array.from(values, (v) => v / 65535)
+    if (previous !== undefined) meter.addPair(previous, normalised, width, {shift: [pan, 0]})
+    previous = normalised
+  }
+  return meter.error
 }
 
 /** The stand-in predictor of `--part b-dry`: luminance as "disparity", so that the plumbing runs without a model. */
@@ -174,21 +185,44 @@ const luminance = async (frame: VideoFrame): Promise<Float32Array> => {
   return out
 }
 
-if (values.part === 'a') partA()
-else if (values.part === 'b-dry') {
+const partB = {
+  width: Number(values.width),
+  height: Number(values.height),
+  frames: Number(values['pan-frames']),
+  pan: Number(values.pan),
+  emas: values.ema.split(',').map(Number),
+}
+/** Part (b) with dpt's depth maps (or the stand-in predictor when `dry`), in a temporary folder removed afterwards. */
+async function partBRun(dry: boolean): Promise<void> {
   const ff = await locateFfmpeg({env: process.env})
-  const o = {
-    width: Number(values.width),
-    height: Number(values.height),
-    frames: Math.min(Number(values.frames), 60),
-    pan: 4,
-    emas: values.ema.split(',').map(Number),
+  const model = dry ? undefined : ensureBenchModel(values.arch)
+  const dir = tempDir('pan')
+  try {
+    const clip = await panningClip(ff, dir, partB)
+    const size = `${partB.width}×${partB.height} pan, ${partB.frames} frames, ${partB.pan} px/frame`
+    if (model === undefined) {
+      printTable(`(b, dry run) ${size}, LUMINANCE stand-in predictor (not the model)`, await panningFlicker(ff, luminance, partB, clip))
+      return
+    }
+    const out = join(dir, 'out')
+    console.error(`dpt depth on ${clip} (${partB.frames} frames, ${values.arch}, random weights)…`)
+    await runDptJson(['depth', clip, '-o', out, '--model', model, '--format', 'npy,png16', '--normalize', 'stable'])
+    const npy = async (frame: VideoFrame): Promise<Float32Array> =>
+      decodeNpyFloat32(await readFile(join(out, 'pan', `${String(frame.index).padStart(6, '0')}.npy`))).data
+    const rows = await panningFlicker(ff, npy, partB, clip)
+    rows.push({
+      mode: `dpt --normalize stable (its 16-bit PNGs, ema ${DEFAULT_EMA})`,
+      error: await writtenFlicker(join(out, 'pan'), partB.frames, partB.width, partB.pan),
+    })
+    printTable(`(b) ${values.arch} (random weights) on a ${size}`, rows)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
   }
-  printTable(
-    `(b, dry run) pan ${o.width}×${o.height}, ${o.frames} frames, ${o.pan} px/frame, LUMINANCE stand-in predictor (not the model)`,
-    await panningFlicker(ff, luminance, o),
-  )
-} else {
-  console.error('--part b needs the depth pipeline: call panningFlicker(ff, predict, …) with the random-weight DPT-Hybrid as predict.')
+}
+
+if (values.part === 'a') partA()
+else if (values.part === 'b-dry' || values.part === 'b') await partBRun(values.part === 'b-dry')
+else {
+  console.error(`--part must be a, b or b-dry, got ${values.part}`)
   process.exitCode = 2
 }

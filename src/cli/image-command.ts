@@ -1,4 +1,5 @@
 import {runSettings, withEnvDefaults, type RunFlagValues} from '../flags.js'
+import {videoSettings, type VideoFlagValues} from '../flags-video.js'
 import type {Task} from '../model/card.js'
 import {runImages, type ImageTask, type RunResult} from '../pipeline/images.js'
 import type {Size} from '../pipeline/sample.js'
@@ -27,7 +28,7 @@ export abstract class ImageCommand extends DptCommand {
   protected async runTask(
     task: Task,
     argv: readonly string[],
-    typedFlags: RunFlagValues,
+    typedFlags: RunFlagValues & VideoFlagValues,
     warnings: readonly string[],
     makeTask: (settings: RunSettings) => ImageTask<Size>,
   ): Promise<RunResult> {
@@ -38,12 +39,17 @@ export abstract class ImageCommand extends DptCommand {
       const inputs = await inputSpec(argv, flags)
       const model = await resolveModelFlag(flags, task, process.stderr.isTTY && !this.jsonEnabled())
       const settings = runSettings(inputs, {...flags, model})
-      const result = await runImages(settings, makeTask(settings), {
-        ...ui,
-        warning: (text) => {
-          this.warning(text)
+      const result = await runImages(
+        settings,
+        makeTask(settings),
+        {
+          ...ui,
+          warning: (text) => {
+            this.warning(text)
+          },
         },
-      })
+        videoSettings(flags, process.env),
+      )
       ui.stop()
       if (!this.jsonEnabled()) for (const line of summaryLines(result, flags.output)) this.logToStderr(line)
       process.exitCode = result.exitCode

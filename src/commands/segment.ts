@@ -6,6 +6,8 @@ import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import {type RunResult} from '../pipeline/images.js'
 import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-files.js'
+import {SEGMENT_VIDEO_FORMATS, type SegmentVideoFormat} from '../pipeline/sinks/segment-video.js'
+import {videoFlags} from '../flags-video.js'
 
 export type SegmentResult = RunResult
 
@@ -18,12 +20,14 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
     '<%= config.bin %> segment @todo.txt -o out --base ./imgs    # the paths listed in todo.txt, one per line',
+    '<%= config.bin %> segment clip.mp4 -o out --format labels-mkv,overlay-mp4   # lossless labels + viewable overlay',
   ]
   static override strict = false
   static override args = inputsArg
   static override flags = {
     ...runFlags,
-    format: formatFlag(SEGMENT_FORMATS, 'labels,overlay'),
+    ...videoFlags,
+    format: formatFlag([...SEGMENT_FORMATS, ...SEGMENT_VIDEO_FORMATS], 'labels,overlay'),
     'label-offset': Flags.option({
       options: ['1', '0'] as const,
       default: '1' as const,
@@ -47,9 +51,11 @@ ${EXIT_CODES_HELP}`
     return this.runTask('segmentation', argv as string[], flags, warnings, (settings) =>
       segmentTask({
         outDir: settings.outDir,
-        formats: flags.format.split(',') as SegmentFormat[],
+        formats: flags.format.split(',') as (SegmentFormat | SegmentVideoFormat)[],
         labelOffset: flags['label-offset'] === '0' ? 0 : 1,
         alpha: flags.alpha,
+        crf: flags.crf,
+        sideBySide: flags['side-by-side'],
       }),
     )
   }

@@ -137,6 +137,11 @@ export const evalFlags = {
     helpGroup: 'PROTOCOL',
   }),
   'ignore-index': Flags.integer({min: 0, max: 255, summary: 'Segmentation: label value left out of every count [default: 255].', helpGroup: 'PROTOCOL'}),
+  temporal: Flags.boolean({
+    summary:
+      'Sintel, TUM: also the temporal consistency error of consecutive frames (|Δ prediction − Δ ground truth| / ground truth over static pixels, one fit per pair).',
+    helpGroup: 'PROTOCOL',
+  }),
   shard: Flags.string({summary: 'Score shard i of n (e.g. 2/8), or auto/n with the index from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.'}),
   ...reportFlags,
 }

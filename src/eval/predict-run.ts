@@ -37,6 +37,8 @@ export interface EvalRunSettings {
    * every dataset the same way, and a small one may leave a shard nothing, yet the merge needs every shard's report.
    */
   readonly allowEmptyShard?: boolean
+  /** Also the temporal consistency error of consecutive frames (dpt eval --temporal, sequence datasets). */
+  readonly temporal?: boolean
 }
 
 export interface EvalOutcome {
@@ -103,7 +105,7 @@ async function withModel(
     const card = model.card
     const kind = predictionKind(card)
     const protocol = protocolFor(settings, card, kind)
-    const scorer = new Scorer(dataset, protocol)
+    const scorer = new Scorer(dataset, protocol, {temporal: settings.temporal})
     const stages: EvalStages<Scorable> =
       protocol.task === 'segment' ? segmentEvalStages(card, {scales: protocol.scales, flip: protocol.flip}, run.kernels) : depthEvalStages(card, run.kernels)
     const samples: EvalImageSample[] = runnable.map((s) => ({
@@ -153,7 +155,7 @@ async function withModel(
 async function withFiles(settings: EvalRunSettings, source: PredictionSource, runnable: EvalSample[], events: RunEvents): Promise<EvalOutcome> {
   const dataset = settings.dataset
   const protocol = protocolFor(settings, undefined, source.kind)
-  const scorer = new Scorer(dataset, protocol)
+  const scorer = new Scorer(dataset, protocol, {temporal: settings.temporal})
   const samples = savedPredictionSamples(source, runnable, protocol)
   const outcome = await runPipeline({
     samples,

@@ -9,6 +9,7 @@ import type {EvalDataset, EvalSample, ImageSize, LabelMap} from './datasets/data
 import {scoreDepthImage} from './metrics/depth-image.js'
 import {SegmentCounts} from './metrics/segment-counts.js'
 import {scoreSegmentImage} from './metrics/segment-image.js'
+import {TemporalPairs} from './metrics/temporal.js'
 import {scoreOrdinalImage} from './metrics/whdr.js'
 import type {DepthGt, DepthImageRecord, DepthPrediction, EvalProtocol, ImageRecord, ImageStatus, SegmentImageRecord} from './types.js'
 
@@ -42,11 +43,15 @@ export class Scorer {
    * report that cannot be written fails every image after it too.
    */
   onScored: ((image: ScoredImage) => Promise<void>) | undefined
+  /** dpt eval --temporal: consecutive frames of a sequence dataset paired as they are scored. */
+  readonly temporal: TemporalPairs | undefined
 
   constructor(
     readonly dataset: EvalDataset,
     readonly protocol: EvalProtocol,
+    options: {temporal?: boolean} = {},
   ) {
+    this.temporal = options.temporal === true && protocol.task === 'depth' ? new TemporalPairs(dataset.samples, protocol) : undefined
     this.counts = protocol.task === 'segment' ? new SegmentCounts(protocol.numClasses, protocol.ignoreIndex) : undefined
     this.confusion = protocol.task === 'segment' ? new ConfusionMatrix(protocol.numClasses, protocol.ignoreIndex) : undefined
     this.depthAnalysis = protocol.task === 'depth' ? new DepthAccumulator(depthBinsFor(protocol)) : undefined
@@ -75,6 +80,8 @@ export class Scorer {
       ...(score.shift === undefined ? {} : {shift: score.shift}),
     }
     this.records.push(record)
+    if (record.status === 'scored') this.temporal?.add(sample.id, prediction, gt, score)
+    else this.temporal?.skip(sample.id)
     await this.report({task: 'depth', sample, record, gt, prediction})
     return record.status
   }
@@ -120,6 +127,7 @@ export class Scorer {
   }
 
   private push(sample: EvalSample, status: 'missing-gt' | 'failed', error: string): ImageStatus {
+    this.temporal?.skip(sample.id)
     if (this.protocol.task === 'depth') this.records.push({id: sample.id, status, pixels: 0, metrics: null, error})
     else if (this.protocol.task === 'ordinal')
       this.records.push({id: sample.id, status, pairs: 0, disagreements: 0, fartherPairs: 0, fartherDisagreements: 0, error})

@@ -56,6 +56,7 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
       cwd: settings.cwd,
       depthProtocol: settings.depthProtocol,
       segmentProtocol: settings.segmentProtocol,
+      temporal: settings.temporal,
     },
     events,
   )
@@ -74,6 +75,7 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
     classNames: outcome.classNames,
     shard: settings.shard,
     analysis: {confusion: outcome.scorer.confusion, depth: outcome.scorer.depthAnalysis},
+    temporal: outcome.scorer.temporal?.result(),
   })
   const notes =
     dataset.standardSize !== undefined && dataset.samples.length !== dataset.standardSize

@@ -53,6 +53,7 @@ export interface EvalFlagValues {
   flip: boolean
   'reduce-zero-label': boolean | undefined
   'ignore-index': number | undefined
+  temporal: boolean
   shard: string | undefined
   report: string | undefined
   csv: string | undefined
@@ -97,7 +98,12 @@ export interface EvalSettings {
   readonly segmentProtocol: (numClasses: number) => SegmentProtocol
   readonly targets: ReportTargets
   readonly gates: GateSettings
+  /** --temporal: the temporal consistency error of consecutive frames too (sequence datasets). */
+  readonly temporal: boolean
 }
+
+/** Datasets whose images are frames of sequences, in time order by id (src/eval/metrics/temporal.ts). */
+const SEQUENCE_DATASETS: ReadonlySet<DatasetName> = new Set(['sintel', 'tum'])
 
 const SPLIT_DATASETS: ReadonlySet<DatasetName> = new Set(['ade20k', 'kitti', 'diode', 'sintel'])
 const SEGMENT_ONLY = ['scales', 'flip', 'reduce-zero-label', 'ignore-index'] as const
@@ -137,6 +143,11 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
   if (flags.shard !== undefined && ((flags['fail-if'] ?? []).length > 0 || flags.baseline !== undefined)) {
     refuse('Gates apply to the whole dataset, not to one shard', 'Gate the merged report: dpt eval merge parts/*.json --fail-if … / --baseline ….')
   }
+  if (flags.temporal && !SEQUENCE_DATASETS.has(flags.dataset))
+    refuse(`--temporal needs a sequence dataset, and --dataset ${flags.dataset} is not one`, 'Use it with --dataset sintel or --dataset tum.')
+  // A shard takes every n-th frame (src/pipeline/shard.ts), so no two consecutive frames are in one shard.
+  if (flags.temporal && flags.shard !== undefined)
+    refuse('--temporal pairs consecutive frames, and a shard holds every n-th frame only', 'Run --temporal without --shard.')
   if (flags.model === undefined && flags.predictions === undefined)
     refuse('dpt eval needs --model (run a model) or --predictions DIR (score saved outputs)', 'e.g. --model ./dpt-hybrid or --predictions out/')
 
@@ -198,5 +209,6 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
     segmentProtocol: (numClasses) => ({...defaultSegmentProtocol(numClasses), ...segmentOverrides}),
     targets: reportTargets(flags, env),
     gates: gateSettings(flags),
+    temporal: flags.temporal,
   }
 }

@@ -298,8 +298,22 @@ export interface EvalReport {
   readonly perClass?: readonly ClassRow[]
   /** What the HTML report plots beyond the metrics, accumulated without per-pixel data (src/eval/analysis). */
   readonly analysis?: ReportAnalysis
+  /** dpt eval --temporal on a sequence dataset (Sintel, TUM): src/eval/metrics/temporal.ts. */
+  readonly temporal?: TemporalConsistency
   readonly images: readonly ImageRecord[]
   readonly partial?: {readonly shard: ShardInfo; readonly accumulators: PartialAccumulators}
+}
+
+/**
+ * The temporal consistency error of consecutive frames (src/eval/metrics/temporal.ts): mean over static pixels
+ * (ground truth changed by at most `staticChange`, relative) of |Δ predicted depth − Δ ground truth| / ground
+ * truth, both frames mapped with the earlier frame's fit; null when no pair had a static pixel.
+ */
+export interface TemporalConsistency {
+  readonly pairs: number
+  readonly staticPixels: number
+  readonly staticChange: number
+  readonly error: number | null
 }
 
 // ---------------------------------------------------------------------------------------------------------

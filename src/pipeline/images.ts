@@ -6,8 +6,10 @@ import {runPipeline, type PipelineOutcome, type RunEvents} from './run.js'
 import type {Size, StageMs} from './sample.js'
 import type {RunSettings} from './settings.js'
 import type {Sink} from './sink.js'
-import {checkOutputs} from './sources/existing-outputs.js'
 import {fileSamples, type FileSample} from './sources/files.js'
+import {planMedia, type VideoTaskOutputs} from './sources/media.js'
+import {isFrame} from './sources/video-job.js'
+import {DEFAULT_VIDEO_SETTINGS, type VideoSettings} from './video-settings.js'
 import type {Postprocess} from './stages.js'
 import type {ValueRange} from '../kernels/depth-scale.js'
 import type {DepthNormalization} from './sinks/depth-text.js'
@@ -17,8 +19,13 @@ import {percentiles, round, type Percentiles} from './stats.js'
 /** What dpt depth / segment / bench do with the model's output: a postprocess and the sinks, once the card is bound. */
 export interface ImageTask<P extends Size> {
   readonly task: Task
-  /** Every file a sample would get (known before the model loads): --skip-existing, and never writing over an input. */
-  outputs(sample: FileSample): readonly string[]
+  /**
+   * Every file an image or video frame would get (known before the model loads): --skip-existing, and never
+   * writing over an input.
+   */
+  outputs(sample: Pick<FileSample, 'outStem'>): readonly string[]
+  /** What is written once per video (encoded videos) and how videos resume; none for tasks without video formats. */
+  readonly video?: VideoTaskOutputs
   create(card: ModelCard): {
     readonly postprocess: Postprocess<P>
     readonly sinks: readonly Sink<FileSample, P>[]
@@ -95,39 +102,58 @@ export interface RunResult {
   readonly warnings: string[]
   /** Depth: how the normalised formats (png16, png8, color) chose their min and max. */
   readonly normalization?: DepthNormalization
+  /** Things worth knowing about the run (video formats skipped for still images, what ffmpeg said about a file). */
+  readonly notes?: string[]
   readonly exitCode: ExitCode
 }
 
+/** A task's video side when it declares none: no video format, per-frame outputs only. */
+const NO_VIDEO_OUTPUTS: VideoTaskOutputs = {formats: [], finals: () => [], segmented: [], encoders: [], stable: false, restart: false, normalize: 'image'}
+
 /**
- * An image command's run: the file-tree source, the output check, the model in the worker pool, then the
- * scheduler with the task's postprocess and sinks.
+ * An image command's run: the file-tree source (still images, and videos as streams of frames), the output check,
+ * the model in the worker pool, then the scheduler with the task's postprocess and sinks.
  */
-export async function runImages<P extends Size>(settings: RunSettings, task: ImageTask<P>, events: ImageRunEvents = {}): Promise<RunResult> {
-  const {samples, warnings} = await fileSamples(settings)
+export async function runImages<P extends Size>(
+  settings: RunSettings,
+  task: ImageTask<P>,
+  events: ImageRunEvents = {},
+  video: VideoSettings = DEFAULT_VIDEO_SETTINGS,
+): Promise<RunResult> {
+  const {samples: files, warnings} = await fileSamples(settings)
   for (const warning of warnings) events.warning?.(warning)
-  const skipped = await checkOutputs(samples, (s) => task.outputs(s), settings)
+  const media = await planMedia(files, settings, video, {outputs: (s) => task.outputs(s), video: task.video ?? NO_VIDEO_OUTPUTS})
   const model = await LoadedModel.load(settings, task.task)
   try {
     const {postprocess, sinks, warnings: taskWarnings = [], report} = task.create(model.card)
     for (const warning of taskWarnings) events.warning?.(warning)
     warnings.push(...taskWarnings)
-    const work = samples.filter((s) => !skipped.has(s))
     const outcome = await runPipeline({
-      samples: work,
-      total: work.length,
+      samples: media.samples,
+      total: media.total,
       model: model.stages(postprocess),
       sinks,
       inflight: settings.inflight,
       failFast: settings.failFast,
       events,
     })
-    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size}, warnings, report)
+    const stills = outcome.records.filter((r) => !isFrame(r.sample)).length
+    const videoFormats = task.video?.formats ?? []
+    // Once per run, not per image.
+    if (videoFormats.length > 0 && stills > 0)
+      media.notes.unshift(`--format ${videoFormats.join(',')}: video outputs, not written for the ${stills} still image(s)`)
+    return runResult(settings, model, outcome, {files: files.length, skippedExisting: media.skippedExisting}, warnings, media.notes, report)
   } finally {
     await model.close()
   }
 }
 
-const byInput = (a: {input: string}, b: {input: string}): number => (a.input < b.input ? -1 : a.input > b.input ? 1 : 0)
+/** Records sorted by input, a video's frames in frame order after one another (their labels would sort 10 before 9). */
+function byFile(a: {sample: FileSample}, b: {sample: FileSample}): number {
+  const key = (s: FileSample): [string, number] => (isFrame(s) ? [s.frame.job.label, s.frame.index] : [s.label, -1])
+  const [[la, ia], [lb, ib]] = [key(a.sample), key(b.sample)]
+  return la < lb ? -1 : la > lb ? 1 : ia - ib
+}
 
 function runResult(
   settings: RunSettings,
@@ -135,19 +161,18 @@ function runResult(
   outcome: PipelineOutcome<FileSample>,
   counts: {files: number; skippedExisting: number},
   warnings: string[],
+  notes: readonly string[],
   report: TaskReport | undefined,
 ): RunResult {
   const shown = (path: string): string => display(settings.cwd, path)
-  const records: ImageRecord[] = outcome.records
-    .map((r) => ({
-      input: r.sample.label,
-      outputs: r.outputs.map(shown),
-      originalSize: r.size,
-      networkSize: r.networkSize ?? r.size,
-      ms: r.ms,
-      ...report?.image(r.sample),
-    }))
-    .sort(byInput)
+  const records: ImageRecord[] = [...outcome.records].sort(byFile).map((r) => ({
+    input: r.sample.label,
+    outputs: r.outputs.map(shown),
+    originalSize: r.size,
+    networkSize: r.networkSize ?? r.size,
+    ms: r.ms,
+    ...report?.image(r.sample),
+  }))
   const failures = outcome.failures.map((f) => ({input: f.sample.label, reason: f.reason})).sort((a, b) => (a.input < b.input ? -1 : 1))
   const stage = (key: keyof StageMs): Percentiles => percentiles(records.map((r) => r.ms[key]))
   const exitCode = outcome.interrupted
@@ -198,6 +223,7 @@ function runResult(
     images: records,
     warnings,
     ...report?.run(shown),
+    ...(notes.length === 0 ? {} : {notes: [...notes]}),
     exitCode,
   }
 }

@@ -110,7 +110,7 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
         // From here on only what postprocess and the sinks need stays referenced: a 12-megapixel photo is 36 MB.
         image = keepPixels ? decoded : withoutPixels(decoded)
         const result = await model.infer(input)
-        Object.assign(ms, {read: t1 - t0, decode: t2 - t1, preprocess: t3 - t2, queue: result.queueMs, infer: result.runMs})
+        Object.assign(ms, {read: t1 - t0, decode: t2 - t1 + (sample.decodedMs ?? 0), preprocess: t3 - t2, queue: result.queueMs, infer: result.runMs})
         if (state.interrupted) throw new Interrupted()
         const t4 = performance.now()
         const more = (next: Prepared): Promise<InferResult> => model.infer(next)
@@ -131,7 +131,7 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
         release?.()
       }
       ms.write = performance.now() - t5
-      ms.total = performance.now() - t0
+      ms.total = performance.now() - t0 + (sample.kind === 'image' ? (sample.decodedMs ?? 0) : 0)
       for (const key of STAGES) ms[key] = round(ms[key])
       records.push({sample, outputs, size: {width: size.width, height: size.height}, networkSize, ms})
     } catch (error) {
@@ -144,6 +144,7 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
         failures.push({sample, reason: messageOf(error)})
         if (pipeline.failFast) state.stopped = true
       }
+      for (const sink of sinks) sink.dropped?.(sample)
     }
     report()
   }
@@ -157,16 +158,12 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
     let sourceError: Error | undefined
     try {
       for await (const sample of pipeline.samples) {
-        if (state.stopped) {
-          notStarted++
-          continue
-        }
+        // A stopped run pulls no more samples (a lazy source, such as a video's frames, would decode them all
+        // just to be counted); those left are counted from the total below.
+        if (state.stopped) break
         while (running.size >= pipeline.inflight) await Promise.race(running)
         // Waiting for room may have seen --fail-fast, Ctrl-C or a run-stopping error.
-        if (stopped()) {
-          notStarted++
-          continue
-        }
+        if (stopped()) break
         const task = processOne(sample).finally(() => running.delete(task))
         running.add(task)
       }
@@ -175,6 +172,7 @@ export async function runPipeline<S extends Sample<P>, P extends Size>(pipeline:
       sourceError = error instanceof Error ? error : new Error(String(error))
     }
     await Promise.all(running)
+    if (state.stopped) notStarted = Math.max(0, pipeline.total - records.length - failures.length - notImages.length)
     if (sourceError !== undefined) throw sourceError
     if (state.fatal !== undefined) throw state.fatal
     if (!state.interrupted) for (const sink of sinks) await sink.complete?.()

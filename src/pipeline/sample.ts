@@ -32,6 +32,12 @@ interface SampleBase {
 /** A sample the model predicts: an image read, then decoded (two stages, timed apart). */
 export interface ImageSample extends SampleBase {
   readonly kind: 'image'
+  /**
+   * Milliseconds the source already spent decoding this sample before handing it over (a video frame comes
+   * decoded from ffmpeg through the source's iterator): the scheduler adds them to the sample's decode and total
+   * times, which would otherwise miss the decoding.
+   */
+  readonly decodedMs?: number
   read(): Promise<Uint8Array>
   /** NotAnImage (decode.ts) when the bytes are no image and the name does not claim one: skipped, not failed. */
   decode(data: Uint8Array): Promise<DecodedImage>

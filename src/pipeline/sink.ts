@@ -25,6 +25,12 @@ export interface Sink<S extends Sample = Sample, P = unknown> {
    * in complete(). Throwing fails that sample; a DptError with abortsRun stops the run.
    */
   consume(item: SinkItem<S, P>): Promise<readonly string[]>
+  /**
+   * A sample that will not reach consume after all (it failed, here or in another sink, or the run was
+   * interrupted while it was in flight). Sinks that put samples in order (the frames of a video) must not wait
+   * for it. Synchronous; it must not throw.
+   */
+  dropped?(sample: S): void
   /** After the last sample, unless the run was interrupted (global normalisation's second pass). */
   complete?(): Promise<void>
   /** Always last, after an interruption too: scratch files go. */

@@ -51,7 +51,7 @@ export interface ViewableOptions {
 }
 
 /** Audio codecs MP4 holds as they are; anything else (PCM, Vorbis, …) is re-encoded to AAC. */
-const MP4_AUDIO = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac'])
+export const MP4_AUDIO = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac'])
 
 /**
  * The viewable video: H.264 yuv420p in .mp4 from RGB24 frames (grey or colour-mapped depth, segmentation

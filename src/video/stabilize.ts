@@ -37,6 +37,9 @@ import {fitScaleShift} from '../eval/metrics/alignment.js'
  *   range (e.g. 0 to the maximum depth) is the right map for them.
  */
 
+/** The one-pass mode's EMA weight of the newest frame's range by default (bench:flicker's best trade-off). */
+export const DEFAULT_EMA = 0.1
+
 /** normalised = scale · raw + offset. */
 export interface AffineMap {
   readonly scale: number
@@ -230,7 +233,7 @@ export class OnePassStabilizer {
     readonly height: number,
     options: StabilizerOptions = {},
   ) {
-    this.#weight = options.emaWeight ?? 0.1
+    this.#weight = options.emaWeight ?? DEFAULT_EMA
     this.#trim = options.trim ?? 0.2
     this.#cut = options.cutResidual ?? 0.25
     this.#symmetric = (options.fit ?? 'symmetric') === 'symmetric'

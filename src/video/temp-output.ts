@@ -2,12 +2,14 @@ import {randomBytes} from 'node:crypto'
 import {unlinkSync} from 'node:fs'
 import {mkdir, open, rename, rm} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+import {forgetTempFile, trackTempFile} from '../pipeline/sinks/atomic.js'
 
 /**
  * A video is written under a temporary name next to its target and renamed into place only once ffmpeg has
  * finished it, as src/pipeline/sinks/atomic.ts does for images: an interrupted run never leaves a partial
  * video under the final name, and `--skip-existing` can trust any video it finds. The temporary name ends in
- * `.tmp`, which input discovery skips.
+ * `.tmp`, which input discovery skips. Each temp file is also registered with the image pipeline's temp files
+ * (pipeline/sinks/atomic.ts), which the scheduler removes on Ctrl-C, a second Ctrl-C included.
  */
 
 /** Temp files of encoders still running, for cleanup on SIGINT / exit. */
@@ -22,6 +24,7 @@ export async function beginTemp(path: string): Promise<string> {
   await mkdir(dirname(path), {recursive: true})
   const temp = videoTempPath(path)
   pending.add(temp)
+  trackTempFile(temp)
   return temp
 }
 
@@ -37,12 +40,14 @@ export async function commitTemp(temp: string, path: string): Promise<void> {
     await rename(temp, path)
   } finally {
     pending.delete(temp)
+    forgetTempFile(temp)
   }
 }
 
 /** Deletes a temp file (an aborted or failed encode). */
 export async function discardTemp(temp: string): Promise<void> {
   pending.delete(temp)
+  forgetTempFile(temp)
   await rm(temp, {force: true}).catch(() => undefined)
 }
 
@@ -59,6 +64,7 @@ export function removePendingVideoTempsSync(): void {
     } catch {
       // Never created, or already gone.
     }
+    forgetTempFile(temp)
   }
   pending.clear()
 }

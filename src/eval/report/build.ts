@@ -17,6 +17,7 @@ import {
   type ReportAnalysis,
   type ReportCounts,
   type ShardInfo,
+  type TemporalConsistency,
 } from '../types.js'
 
 export interface ReportInput {
@@ -32,6 +33,8 @@ export interface ReportInput {
   readonly shard?: ShardInfo | undefined
   /** What the HTML report plots, accumulated over the same images (the report's `analysis`; omitted when absent). */
   readonly analysis?: AnalysisInput | undefined
+  /** dpt eval --temporal: the temporal consistency error (the report's `temporal`; never in a shard's report). */
+  readonly temporal?: TemporalConsistency | undefined
 }
 
 export interface AnalysisInput {
@@ -72,8 +75,9 @@ export function buildReport(input: ReportInput): EvalReport {
       : whdrMetrics(images.filter((r): r is OrdinalImageRecord => 'disagreements' in r))
   const depth = protocol.task === 'depth' ? input.analysis?.depth : undefined
   const analysis: {analysis?: ReportAnalysis} = depth === undefined ? {} : {analysis: {depth: depth.toJSON()}}
+  const temporal = input.temporal === undefined ? {} : {temporal: input.temporal}
   return input.shard === undefined
-    ? {...base, metrics, ...analysis, images}
+    ? {...base, metrics, ...analysis, ...temporal, images}
     : {...base, metrics, ...analysis, images, partial: {shard: input.shard, accumulators: {}}}
 }
 

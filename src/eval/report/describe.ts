@@ -1,4 +1,4 @@
-import type {DepthProtocol, EvalReport, EvalProtocol, OrdinalProtocol, SegmentProtocol} from '../types.js'
+import type {DepthProtocol, EvalReport, EvalProtocol, OrdinalProtocol, SegmentProtocol, TemporalConsistency} from '../types.js'
 
 const metres = (v: number): string => (Number.isFinite(v) ? `${v} m` : '∞')
 
@@ -56,4 +56,13 @@ export function describeDataset(report: EvalReport): string {
 export function describeCounts(report: EvalReport): string {
   const c = report.counts
   return `images: ${c.images} — ${c.scored} scored, ${c.noValidPixels} without a valid pixel, ${c.missingGt} without ground truth, ${c.failed} failed`
+}
+
+/** The temporal consistency error in one line, with its definition (dpt eval --temporal). */
+export function describeTemporal(t: TemporalConsistency): string {
+  const value = t.error === null ? '— (no pair had a static pixel)' : t.error.toFixed(4)
+  return (
+    `${value} (lower is better): mean |Δ prediction − Δ GT| / GT between consecutive frames, both mapped with the earlier frame's fit, ` +
+    `over ${t.staticPixels} static pixels (GT changed ≤ ${t.staticChange * 100} %) of ${t.pairs} pairs`
+  )
 }

@@ -1,5 +1,5 @@
 import type {EvalReport} from '../types.js'
-import {describeCounts, describeDataset, describeModel, describeProtocol} from './describe.js'
+import {describeCounts, describeDataset, describeModel, describeProtocol, describeTemporal} from './describe.js'
 import type {GateOutcome} from './gates.js'
 import {formatMetric, metricsOf} from './metric-catalog.js'
 
@@ -14,6 +14,7 @@ export function renderMarkdown(report: EvalReport, gates?: GateOutcome): string 
   out.push('', '</details>', '')
   out.push('| metric | value | better |', '|---|---:|---|')
   for (const info of metricsOf(report.task)) out.push(`| ${cell(info.label)} | ${formatMetric(info, report.metrics[info.name] ?? null)} | ${info.better} |`)
+  if (report.temporal !== undefined) out.push('', `Temporal consistency: ${cell(describeTemporal(report.temporal))}`)
   if (gates !== undefined && gates.results.length > 0) {
     out.push('', `**Gates: ${gates.passed ? 'all passed ✅' : 'failed ❌'}**`, '', '| | gate | result |', '|---|---|---|')
     for (const g of gates.results) out.push(`| ${g.passed ? '✅' : '❌'} | \`${cell(g.gate)}\` | ${cell(g.message)} |`)

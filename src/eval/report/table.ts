@@ -1,5 +1,5 @@
 import type {EvalReport} from '../types.js'
-import {describeCounts, describeDataset, describeModel, describeProtocol} from './describe.js'
+import {describeCounts, describeDataset, describeModel, describeProtocol, describeTemporal} from './describe.js'
 import type {GateOutcome} from './gates.js'
 import {formatMetric, metricsOf} from './metric-catalog.js'
 import {columns} from '../../ui/table.js'
@@ -23,6 +23,7 @@ export function renderTable(report: EvalReport, options: TableOptions = {}): str
     rows.push([info.label, formatMetric(info, value).replace(/ (%|m)$/, ''), info.unit, info.better, info.description])
   }
   lines.push(...columns(rows, {right: new Set([1]), trimEnd: true}).map((l) => `  ${l}`))
+  if (report.temporal !== undefined) lines.push('', `Temporal consistency: ${describeTemporal(report.temporal)}`)
 
   if (report.perClass !== undefined && options.perClass !== false) {
     lines.push(

@@ -59,6 +59,18 @@ async function writeAll(handle: FileHandle, data: Uint8Array | readonly Uint8Arr
   }
 }
 
+/**
+ * Registers a temp file written by other means (an ffmpeg encode, src/video/temp-output.ts), so that Ctrl-C
+ * removes it with the others; forget it once it is renamed into place or deleted.
+ */
+export function trackTempFile(temp: string): void {
+  pending.add(temp)
+}
+
+export function forgetTempFile(temp: string): void {
+  pending.delete(temp)
+}
+
 /** Temp files currently being written (a snapshot). */
 export function pendingTempFiles(): string[] {
   return [...pending]

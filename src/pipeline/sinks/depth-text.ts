@@ -4,8 +4,11 @@ import type {DepthSemantics} from '../../model/card.js'
 import type {ColormapName} from '../render/colormap.js'
 import {float32Text} from '../render/value-text.js'
 
-/** How the normalised formats chose their min/max: per image (the reference), over the run, or fixed by --range. */
-export type DepthNormalize = 'image' | 'global' | 'range'
+/**
+ * How the normalised formats chose their min/max: per image (the reference), over the run, fixed by --range, or
+ * per video frame by the one-pass stabiliser (each frame's PNG text gives the range it maps).
+ */
+export type DepthNormalize = 'image' | 'global' | 'range' | 'stable'
 
 /** A run's normalisation as --json reports it: the mode, the range when one served every image, the colour bar. */
 export interface DepthNormalization {

@@ -6,7 +6,6 @@ import {WasmInstancePool} from '../../kernels/wasm/module.js'
 import type {DepthPrediction} from '../postprocess/depth.js'
 import type {Sample} from '../sample.js'
 import type {Sink, SinkItem} from '../sink.js'
-import type {FileSink} from './file-sink.js'
 import {storageError} from './storage-error.js'
 
 /**
@@ -21,7 +20,7 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
   private readonly instances = new WasmInstancePool()
 
   constructor(
-    private readonly targets: readonly FileSink<S, DepthPrediction>[],
+    private readonly targets: readonly Sink<S, DepthPrediction>[],
     outDir: string,
     private readonly backend: KernelBackend,
   ) {
@@ -34,7 +33,7 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
   }
 
   outputs(sample: S): string[] {
-    return this.targets.flatMap((t) => t.outputs(sample))
+    return this.targets.flatMap((t) => t.outputs?.(sample) ?? [])
   }
 
   async consume({sample, prediction}: SinkItem<S, DepthPrediction>): Promise<string[]> {
@@ -84,5 +83,7 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
 
   async dispose(): Promise<void> {
     await rm(this.spillDir, {recursive: true, force: true})
+    // Targets with resources of their own (video encoders) release them too; dispose may come twice.
+    for (const target of this.targets) await target.dispose?.()
   }
 }
