@@ -48,7 +48,7 @@ describe('--strict-provider', () => {
       assert.equal(r.code, 4, r.stderr)
       const text = r.stderr.replace(/\s*\n\s*›\s*/g, ' ')
       assert.match(text, /Execution provider cuda is unavailable \(.+\), and strict mode \(--strict-provider, DPT_STRICT_PROVIDER\) forbids running on cpu/)
-      assert.match(text, /--onnxruntime-node-install=cuda12/)
+      assert.match(text, /add it with: .*--onnxruntime-node-install=cuda12/)
     }
     assert.equal(json.code, 4)
     assert.equal((JSON.parse(json.stdout) as {error: {oclif: {exit: number}}}).error.oclif.exit, 4)
