@@ -33,6 +33,8 @@ export async function runImageCommand(
   inputs: readonly string[],
   flags: RunFlagValues,
   makeTask: (settings: RunSettings) => ImageTask<Size>,
+  /** --html: the run's contact sheet, written after the run with its result and summary; returns the pages. */
+  html?: {finish(result: RunResult, summary: readonly string[]): Promise<readonly string[]>},
 ): Promise<RunResult> {
   const json = command.jsonEnabled()
   const log = (line: string): void => {
@@ -45,7 +47,9 @@ export async function runImageCommand(
     const settings = runSettings(inputs, {...flags, model})
     const result = await runImages(settings, makeTask(settings), ui)
     ui.stop()
-    if (!json) for (const line of summaryLines(result, flags.output)) log(line)
+    const summary = summaryLines(result, flags.output)
+    const pages = html === undefined ? [] : await html.finish(result, summary)
+    if (!json) for (const line of [...summary, ...pages.slice(0, 1).map((p) => `contact sheet: ${p}`)]) log(line)
     process.exitCode = result.exitCode
     return result
   } catch (error) {

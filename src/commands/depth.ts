@@ -1,10 +1,14 @@
 import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
 import {handleRunError} from '../command-errors.js'
+import {runSheetOf} from '../html/contact/run-sheet.js'
+import {htmlFlags} from '../html/flags.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
-import type {RunResult} from '../pipeline/images.js'
+import type {ImageTask, RunResult} from '../pipeline/images.js'
+import type {DepthPrediction} from '../pipeline/postprocess/depth.js'
+import type {RunSettings} from '../pipeline/settings.js'
 import {depthTask} from '../pipeline/tasks/depth.js'
 
 export type DepthResult = RunResult
@@ -18,12 +22,14 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> depth ./imgs -o out --model dpt-large --dtype fp16',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
+    '<%= config.bin %> depth ./imgs -o out --html sheet       # sheet/index.html: inputs next to outputs, timings, failures',
   ]
   static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
     ...runFlags,
+    ...htmlFlags,
     format: formatFlag(DEPTH_FORMATS, 'png16'),
     colormap: Flags.option({options: COLORMAPS, default: 'inferno' as const, summary: 'Colormap of the color format.'})(),
     normalize: Flags.option({
@@ -38,7 +44,8 @@ ${EXIT_CODES_HELP}`
     const {argv, flags} = await this.parse(Depth)
     const split = shardedGlobalNormalization(flags.normalize, flags.shard)
     if (split !== undefined) handleRunError(this, split)
-    return runImageCommand(this, 'depth', argv as string[], flags, (settings) =>
+    const sheet = runSheetOf(flags, 'depth', {colormap: flags.colormap, cwd: process.cwd(), env: process.env})
+    const task = (settings: RunSettings): ImageTask<DepthPrediction> =>
       depthTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as DepthFormat[],
@@ -46,7 +53,7 @@ ${EXIT_CODES_HELP}`
         normalize: flags.normalize,
         metricScale: flags['metric-scale'],
         kernels: settings.kernels,
-      }),
-    )
+      })
+    return runImageCommand(this, 'depth', argv as string[], flags, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

@@ -2,7 +2,11 @@ import {Command, Flags} from '@oclif/core'
 import {runImageCommand} from '../command-run.js'
 import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
-import {type RunResult} from '../pipeline/images.js'
+import {runSheetOf} from '../html/contact/run-sheet.js'
+import {htmlFlags} from '../html/flags.js'
+import type {ImageTask, RunResult} from '../pipeline/images.js'
+import type {SegmentPrediction} from '../pipeline/postprocess/segment.js'
+import type {RunSettings} from '../pipeline/settings.js'
 import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-files.js'
 
 export type SegmentResult = RunResult
@@ -15,12 +19,14 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
     '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
+    '<%= config.bin %> segment ./imgs -o out --html sheet     # sheet/index.html: inputs next to class maps, class legend',
   ]
   static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
     ...runFlags,
+    ...htmlFlags,
     format: formatFlag(SEGMENT_FORMATS, 'labels,overlay'),
     'label-offset': Flags.option({
       options: ['1', '0'] as const,
@@ -40,13 +46,14 @@ ${EXIT_CODES_HELP}`
 
   async run(): Promise<SegmentResult> {
     const {argv, flags} = await this.parse(Segment)
-    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) =>
+    const sheet = runSheetOf(flags, 'segment', {cwd: process.cwd(), env: process.env})
+    const task = (settings: RunSettings): ImageTask<SegmentPrediction> =>
       segmentTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as SegmentFormat[],
         labelOffset: flags['label-offset'] === '0' ? 0 : 1,
         alpha: flags.alpha,
-      }),
-    )
+      })
+    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

@@ -37,6 +37,11 @@ export interface EvalRunSettings {
    * every dataset the same way, and a small one may leave a shard nothing, yet the merge needs every shard's report.
    */
   readonly allowEmptyShard?: boolean
+  /**
+   * Called once the scorer exists (the protocol is known), before any image is scored, with the class names the
+   * report will carry: the HTML report sets `scorer.onScored` here to see every scored image.
+   */
+  readonly watch?: (scorer: Scorer, classNames: readonly string[] | undefined) => void
 }
 
 export interface EvalOutcome {
@@ -104,6 +109,14 @@ async function withModel(
     const kind = predictionKind(card)
     const protocol = protocolFor(settings, card, kind)
     const scorer = new Scorer(dataset, protocol)
+    // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
+    const classNames =
+      dataset.task === 'segment'
+        ? card.labels === undefined || card.labels.length === dataset.classNames.length
+          ? dataset.classNames
+          : card.labels
+        : undefined
+    settings.watch?.(scorer, classNames)
     const stages: EvalStages<Scorable> =
       protocol.task === 'segment' ? segmentEvalStages(card, {scales: protocol.scales, flip: protocol.flip}, run.kernels) : depthEvalStages(card, run.kernels)
     const samples: EvalImageSample[] = runnable.map((s) => ({
@@ -129,13 +142,7 @@ async function withModel(
       dataset,
       scorer,
       model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'segment' ? null : kind},
-      // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
-      classNames:
-        dataset.task === 'segment'
-          ? card.labels === undefined || card.labels.length === dataset.classNames.length
-            ? dataset.classNames
-            : card.labels
-          : undefined,
+      classNames,
       interrupted: outcome.interrupted,
     }
   } finally {
@@ -148,6 +155,7 @@ async function withFiles(settings: EvalRunSettings, source: PredictionSource, ru
   const dataset = settings.dataset
   const protocol = protocolFor(settings, undefined, source.kind)
   const scorer = new Scorer(dataset, protocol)
+  settings.watch?.(scorer, dataset.task === 'segment' ? dataset.classNames : undefined)
   const samples = savedPredictionSamples(source, runnable, protocol)
   const outcome = await runPipeline({
     samples,
