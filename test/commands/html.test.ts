@@ -31,7 +31,7 @@ async function dpt(args: string[], summary = false): Promise<string> {
   return r.stderr
 }
 
-const readJson = <T>(...parts: string[]): T => JSON.parse(readFileSync(p(...parts), 'utf8')) as T
+const readJson = (...parts: string[]): unknown => JSON.parse(readFileSync(p(...parts), 'utf8'))
 
 function assertClean(report: PageReport, name: string): void {
   assert.deepEqual(report.consoleErrors, [], `${name}: console errors`)
@@ -89,7 +89,7 @@ describe('dpt eval --html', () => {
       ],
       true,
     )
-    const manifest = readJson<AssetManifest>('nyu-html', 'assets', 'manifest.json')
+    const manifest = readJson('nyu-html', 'assets', 'manifest.json') as AssetManifest
     assert.equal(manifest.images.length, 2, 'both scored images have panels')
     assert.equal(manifest.rankedBy.metric, 'absRel')
     const r = await inspectPage(browser, p('nyu-html', 'index.html'), 'cli-eval-depth', [
@@ -117,7 +117,7 @@ describe('dpt eval --html', () => {
 
   it('with saved predictions (segmentation): --html-images 1 gives the worst and the best image, with class legends', async () => {
     await dpt(['eval', '--dataset', 'ade20k', '--data', 'ade', '--predictions', 'pred-ade', '--report', 'ade.json', '--html', 'ade-html', '--html-images', '1'])
-    const manifest = readJson<AssetManifest>('ade-html', 'assets', 'manifest.json')
+    const manifest = readJson('ade-html', 'assets', 'manifest.json') as AssetManifest
     assert.deepEqual([manifest.worst, manifest.best], [['ADE_val_00000002.jpg'], ['ADE_val_00000001.jpg']])
     const r = await inspectPage(browser, p('ade-html', 'index.html'), 'cli-eval-segment', [bars('classes', 'iou'), '.card', '.card img[src$="legend.svg"]'])
     assertClean(r, 'segmentation report')
@@ -168,7 +168,7 @@ describe('dpt eval merge --html', () => {
     for (const k of [1, 2])
       await dpt(['eval', '--dataset', 'ade20k', '--data', 'ade', '--predictions', 'pred-ade', '--shard', `${k}/2`, '--report', `part-${k}.json`])
     await dpt(['eval', 'merge', 'part-1.json', 'part-2.json', '--report', 'merged.json', '--html', 'merged-html'])
-    assert.deepEqual(readJson<{metrics: unknown}>('merged.json').metrics, readJson<{metrics: unknown}>('ade.json').metrics)
+    assert.deepEqual((readJson('merged.json') as {metrics: unknown}).metrics, (readJson('ade.json') as {metrics: unknown}).metrics)
     const r = await inspectPage(browser, p('merged-html', 'index.html'), 'cli-eval-merge', [bars('classes', 'iou'), NOT_SAVED])
     assertClean(r, 'merged report')
     assert.ok(r.counts[bars('classes', 'iou')]! >= 3)
@@ -180,7 +180,7 @@ describe("dpt depth / segment --html: the run's contact sheet", () => {
   it('depth: a row per input with thumbnails, timings and the failure; colour bar; job summary line', async () => {
     const stderr = await dpt(['depth', 'imgs', '-o', 'out', '--model', fixture('models', 'dpt-hybrid-tiny'), '--threads', '1', '--html', 'sheet'], true)
     assert.match(stderr, /contact sheet: .*sheet\/index\.html/)
-    const data = readJson<ContactSheetData>('sheet', 'sheet.json')
+    const data = readJson('sheet', 'sheet.json') as ContactSheetData
     assert.deepEqual(
       data.entries.map((e) => [e.input, e.status]),
       [
