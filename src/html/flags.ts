@@ -27,9 +27,23 @@ export const htmlImagesFlag = {
   }),
 }
 
-/** The values of htmlFlags (and htmlImagesFlag) as parsed. */
+/** dpt eval merge's extra: the shards' own --html folders, whose panels give the merged report's worst and best. */
+export const htmlPartsFlag = {
+  'html-parts': Flags.string({
+    summary:
+      "The shards' --html folders (repeat the flag, or separate them with commas): the merged page shows the worst and best images of the whole run from their panels.",
+    multiple: true,
+    multipleNonGreedy: true,
+    delimiter: ',',
+    helpGroup: 'HTML',
+    dependsOn: ['html'],
+  }),
+}
+
+/** The values of htmlFlags (and htmlImagesFlag, htmlPartsFlag) as parsed. */
 export interface HtmlFlagValues {
   readonly html?: string | undefined
   readonly 'html-artifact'?: string | undefined
   readonly 'html-images'?: number | undefined
+  readonly 'html-parts'?: readonly string[] | undefined
 }

@@ -164,15 +164,32 @@ describe('dpt eval report (a saved report, not scored again)', () => {
 })
 
 describe('dpt eval merge --html', () => {
-  it("the page of the merged report equals the single run's numbers", async () => {
-    for (const k of [1, 2])
-      await dpt(['eval', '--dataset', 'ade20k', '--data', 'ade', '--predictions', 'pred-ade', '--shard', `${k}/2`, '--report', `part-${k}.json`])
+  it("from the merged JSON alone: the single run's numbers, a note where the images would be", async () => {
+    for (const k of [1, 2]) {
+      const args = ['--predictions', 'pred-ade', '--shard', `${k}/2`, '--report', `part-${k}.json`, '--html', `part-${k}-html`, '--html-images', '1']
+      await dpt(['eval', '--dataset', 'ade20k', '--data', 'ade', ...args])
+    }
     await dpt(['eval', 'merge', 'part-1.json', 'part-2.json', '--report', 'merged.json', '--html', 'merged-html'])
     assert.deepEqual((readJson('merged.json') as {metrics: unknown}).metrics, (readJson('ade.json') as {metrics: unknown}).metrics)
     const r = await inspectPage(browser, p('merged-html', 'index.html'), 'cli-eval-merge', [bars('classes', 'iou'), NOT_SAVED])
     assertClean(r, 'merged report')
     assert.ok(r.counts[bars('classes', 'iou')]! >= 3)
     assert.equal(r.counts[NOT_SAVED], 2)
+  })
+
+  it("with --html-parts: the whole run's worst and best from the shards' panels, as one run keeps them", async () => {
+    await dpt(['eval', 'merge', 'part-1.json', 'part-2.json', '--html', 'merged-parts-html', '--html-parts', 'part-1-html,part-2-html'])
+    const merged = readJson('merged-parts-html', 'assets', 'manifest.json') as AssetManifest
+    const single = readJson('ade-html', 'assets', 'manifest.json') as AssetManifest
+    assert.deepEqual([merged.worst, merged.best], [single.worst, single.best])
+    const r = await inspectPage(browser, p('merged-parts-html', 'index.html'), 'cli-eval-merge-parts', ['.card', '.card img[src$="legend.svg"]', NOT_SAVED])
+    assertClean(r, "merged report with the shards' panels")
+    assert.equal(r.counts['.card'], 2)
+    assert.equal(r.counts['.card img[src$="legend.svg"]'], 2)
+    assert.equal(r.counts[NOT_SAVED], 0)
+    const wrong = await runCli(['eval', 'merge', 'part-1.json', 'part-2.json', '--html', 'x-html', '--html-parts', 'nyu-html'], {cwd: root})
+    assert.equal(wrong.code, 2, wrong.stderr)
+    assert.match(wrong.stderr.replace(/\s*\n\s*›\s*/g, ' '), /--html-parts .*nyu-html: The images in assets\/manifest\.json belong to another run/)
   })
 })
 

@@ -3,7 +3,7 @@ import {Args, Command} from '@oclif/core'
 import {handleRunError} from '../../command-errors.js'
 import {reportFlags} from '../../eval/flags.js'
 import {htmlTargetOf} from '../../html/eval/html-target.js'
-import {htmlFlags} from '../../html/flags.js'
+import {htmlFlags, htmlPartsFlag} from '../../html/flags.js'
 import {EVAL_EXIT_CODES_HELP, runMerge, type EvalResult} from '../../eval/run-eval.js'
 import {renderTable} from '../../eval/report/index.js'
 import {gateSettings, reportTargets} from '../../eval/settings.js'
@@ -18,12 +18,12 @@ Gates (--fail-if, --baseline + --max-regression) apply to the merged report.
 ${EVAL_EXIT_CODES_HELP}`
   static override examples = [
     '<%= config.bin %> eval merge parts/*.json --report ade.json --fail-if "mIoU<47.5"',
-    '<%= config.bin %> eval merge parts/*.json --report ade.json --html ade-html   # the page from the merged report (no image panels)',
+    "<%= config.bin %> eval merge parts/*.json --report ade.json --html ade-html --html-parts html-1,html-2   # worst and best from the shards' panels",
   ]
   static override enableJsonFlag = true
   static override strict = false
   static override args = {parts: Args.string({required: true, description: 'partial report files (JSON) of every shard'})}
-  static override flags = {...reportFlags, ...htmlFlags}
+  static override flags = {...reportFlags, ...htmlFlags, ...htmlPartsFlag}
 
   async run(): Promise<EvalResult | SuiteResult> {
     const {argv, flags} = await this.parse(EvalMerge)

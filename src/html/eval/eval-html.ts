@@ -1,11 +1,13 @@
 import {relative, resolve} from 'node:path'
 import type {Scorer} from '../../eval/predict-score.js'
+import type {HtmlFlagValues} from '../flags.js'
 import type {EvalReport} from '../../eval/types.js'
 import {loadRegistry} from '../../hub/registry.js'
 import {ADE20K_PALETTE} from '../../pipeline/render/ade20k.js'
 import {writeComparePage} from './compare-page.js'
 import {EVAL_PAGE, writeEvalSite} from './eval-page.js'
 import {EvalImagesSink} from './images-sink.js'
+import {mergeShardAssets} from './merge-assets.js'
 import {paperFigures, registryEntryFor} from './paper.js'
 
 export interface EvalHtmlOptions {
@@ -13,6 +15,8 @@ export interface EvalHtmlOptions {
   readonly dir: string
   /** Worst and best images with panels (--html-images); 0 writes no panels. */
   readonly count: number
+  /** A merge: the shards' --html folders (absolute), whose panels are merged into this site. */
+  readonly parts?: readonly string[]
 }
 
 /** The comparison page of a run with --baseline, next to index.html. */
@@ -47,6 +51,7 @@ export class EvalHtml {
   async write(report: EvalReport, baseline?: EvalReport): Promise<string[]> {
     const {dir} = this.options
     await this.sink?.finish(report)
+    if (this.options.parts !== undefined && this.options.parts.length > 0) await mergeShardAssets(dir, this.options.parts, report)
     const paper = paperFigures(registryEntryFor(loadRegistry(), report.model), report)
     const page = await writeEvalSite(dir, {report, paper, ...(baseline === undefined ? {} : {baseline})})
     if (baseline === undefined) return [page]
@@ -56,8 +61,10 @@ export class EvalHtml {
 }
 
 /** --html as the run sees it: the folder resolved against the working folder; undefined without --html. */
-export function evalHtmlOf(flags: {readonly html?: string | undefined; readonly 'html-images'?: number | undefined}, cwd: string): EvalHtml | undefined {
-  return flags.html === undefined ? undefined : new EvalHtml({dir: resolve(cwd, flags.html), count: flags['html-images'] ?? 8})
+export function evalHtmlOf(flags: HtmlFlagValues, cwd: string): EvalHtml | undefined {
+  if (flags.html === undefined) return undefined
+  const parts = (flags['html-parts'] ?? []).map((d) => resolve(cwd, d))
+  return new EvalHtml({dir: resolve(cwd, flags.html), count: flags['html-images'] ?? 8, parts})
 }
 
 /** A page's path as the job summary names it: relative to the working folder when inside it. */
