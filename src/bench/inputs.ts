@@ -2,6 +2,7 @@ import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import sharp from 'sharp'
 import {discover} from '../pipeline/sources/discover.js'
+import {describeInputs, inputArgs, type InputSpec} from '../pipeline/sources/inputs.js'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import {type Size} from '../pipeline/sample.js'
 
@@ -67,16 +68,16 @@ export interface BenchInputs {
 }
 
 export async function benchInputs(
-  inputs: readonly string[],
+  inputs: InputSpec,
   options: {count: number | undefined; sizes: readonly Size[]; scratch: string; cwd: string},
-): Promise<BenchInputs> {
-  if (inputs.length === 0) {
+): Promise<BenchInputs & {readonly warnings: readonly string[]}> {
+  if (inputs.patterns.length === 0 && inputs.lists.length === 0) {
     const files = await generateImages(join(options.scratch, 'images'), options.count ?? 20, options.sizes)
-    return {files, source: {kind: 'generated', sizes: options.sizes}}
+    return {files, source: {kind: 'generated', sizes: options.sizes}, warnings: []}
   }
-  const found = await discover(inputs, options.cwd)
+  const {files: found, warnings} = await discover(inputs, options.cwd)
   if (found.length === 0) {
-    throw new DptError(`No files found in ${inputs.join(', ')}`, {
+    throw new DptError(`No files found in ${describeInputs(inputs)}`, {
       exitCode: ExitCode.noInputs,
       remedy: 'Give image folders, files or quoted globs, or no input to benchmark generated images (--sizes).',
     })
@@ -91,6 +92,6 @@ export async function benchInputs(
       .catch(() => false)
     if (isImage) files.push(file.path)
   }
-  if (files.length === 0) throw new DptError(`No images among the ${found.length} file(s) in ${inputs.join(', ')}`, {exitCode: ExitCode.noInputs})
-  return {files, source: {kind: 'files', inputs}}
+  if (files.length === 0) throw new DptError(`No images among the ${found.length} file(s) in ${describeInputs(inputs)}`, {exitCode: ExitCode.noInputs})
+  return {files, source: {kind: 'files', inputs: inputArgs(inputs)}, warnings}
 }

@@ -3,13 +3,12 @@ import * as ort from 'onnxruntime-node'
 import type {GateResult} from '../eval/types.js'
 import type {Task} from '../model/card.js'
 import {depthTask} from '../pipeline/tasks/depth.js'
-import {type RunEvents} from '../pipeline/run.js'
 import {segmentTask} from '../pipeline/tasks/segment.js'
 import type {RunSettings} from '../pipeline/settings.js'
 import type {Percentiles} from '../pipeline/stats.js'
 import {profileFlops} from './flops.js'
 import type {BenchInputs} from './inputs.js'
-import {runImages, type RunResult} from '../pipeline/images.js'
+import {runImages, type ImageRunEvents, type RunResult} from '../pipeline/images.js'
 import {type Size, type StageMs} from '../pipeline/sample.js'
 
 export interface BenchSettings {
@@ -27,11 +26,19 @@ export interface StageShare {
 
 export type BenchStage = 'read' | 'decode' | 'preprocess' | 'queue' | 'inference' | 'postprocess' | 'write'
 
+/** The `schema` and `version` of dpt bench's --json result (models/bench-result.schema.json). */
+export const BENCH_RESULT_SCHEMA = 'dpt-bench-result' as const
+export const BENCH_RESULT_VERSION = 1 as const
+
 export interface BenchResult {
+  readonly schema: typeof BENCH_RESULT_SCHEMA
+  readonly version: typeof BENCH_RESULT_VERSION
   readonly model: {readonly name: string; readonly path: string; readonly dtype: string; readonly task: Task}
   readonly executionProvider: string
   readonly workers: number
   readonly threads: number
+  /** --input-size, when it replaced the card's target size. */
+  readonly inputSize: Size | null
   readonly onnxruntime: string
   readonly cpu: {readonly model: string; readonly cores: number}
   readonly source: BenchSettings['source']
@@ -56,6 +63,8 @@ export interface BenchResult {
   /** --fail-if gates and whether each passed (exit code 6 when one fails). */
   readonly gates: readonly GateResult[]
   readonly failures: RunResult['failures']
+  /** Flags without effect, symlink cycles in the inputs, … (stderr says them as they come). */
+  readonly warnings: readonly string[]
   readonly exitCode: RunResult['exitCode']
 }
 
@@ -77,7 +86,7 @@ const round = (value: number, digits: number): number => Math.round(value * 10 *
  * scratch folder) over the images, then counts the model's FLOPs at every network size the run fed it, in
  * separate profiled runs outside the timing.
  */
-export async function runBench(settings: BenchSettings, events: RunEvents = {}): Promise<BenchResult> {
+export async function runBench(settings: BenchSettings, events: ImageRunEvents = {}): Promise<BenchResult> {
   const {run} = settings
   // The real file sinks, into the scratch folder: writing is part of what a run costs.
   const result =
@@ -112,10 +121,13 @@ export async function runBench(settings: BenchSettings, events: RunEvents = {}):
   ) as Record<BenchStage, StageShare>
   const wallSeconds = result.timing.wallMs / 1000
   return {
+    schema: BENCH_RESULT_SCHEMA,
+    version: BENCH_RESULT_VERSION,
     model: {name: result.model.name, path: result.model.path, dtype: result.model.dtype, task: settings.task},
     executionProvider: result.executionProvider,
     workers: result.workers,
     threads: result.threads,
+    inputSize: result.inputSize,
     onnxruntime: ort.env.versions.node ?? 'unknown',
     cpu: {model: cpus()[0]?.model ?? 'unknown', cores: cpus().length},
     source: settings.source,
@@ -137,6 +149,7 @@ export async function runBench(settings: BenchSettings, events: RunEvents = {}):
     },
     gates: [],
     failures: result.failures,
+    warnings: result.warnings,
     exitCode: result.exitCode,
   }
 }

@@ -1,11 +1,11 @@
-import {Command, Flags} from '@oclif/core'
-import {runImageCommand} from '../command-run.js'
-import {handleRunError} from '../command-errors.js'
-import {runSheetOf} from '../html/contact/run-sheet.js'
-import {htmlFlags} from '../html/flags.js'
+import {Flags} from '@oclif/core'
+import {ImageCommand} from '../cli/image-command.js'
+import {depthFlagWarnings, modelFlagWarnings, typedFlags} from '../cli/unused-flags.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags, shardedGlobalNormalization} from '../flags.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
+import {runSheetOf} from '../html/contact/run-sheet.js'
+import {htmlFlags} from '../html/flags.js'
 import type {ImageTask, RunResult} from '../pipeline/images.js'
 import type {DepthPrediction} from '../pipeline/postprocess/depth.js'
 import type {RunSettings} from '../pipeline/settings.js'
@@ -13,7 +13,7 @@ import {depthTask} from '../pipeline/tasks/depth.js'
 
 export type DepthResult = RunResult
 
-export default class Depth extends Command {
+export default class Depth extends ImageCommand {
   static override summary = 'Write a depth map for every image in files, folders (recursive) and globs.'
   static override description = `Images are recognised by content. Outputs mirror each input's path below --output.
 ${EXIT_CODES_HELP}`
@@ -23,8 +23,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
     '<%= config.bin %> depth ./imgs -o out --html sheet       # sheet/index.html: inputs next to outputs, timings, failures',
+    'find shots -newer last-run -name "*.jpg" -print0 | <%= config.bin %> depth --null - -o out --base shots --skip-existing',
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
@@ -41,9 +41,11 @@ ${EXIT_CODES_HELP}`
   }
 
   async run(): Promise<DepthResult> {
-    const {argv, flags} = await this.parse(Depth)
+    const {argv, flags, metadata} = await this.parse(Depth)
     const split = shardedGlobalNormalization(flags.normalize, flags.shard)
-    if (split !== undefined) handleRunError(this, split)
+    if (split !== undefined) throw split
+    const typed = typedFlags(flags, metadata)
+    const warnings = [...modelFlagWarnings(flags, typed), ...depthFlagWarnings(flags, typed)]
     const sheet = runSheetOf(flags, 'depth', {colormap: flags.colormap, cwd: process.cwd(), env: process.env})
     const task = (settings: RunSettings): ImageTask<DepthPrediction> =>
       depthTask({
@@ -54,6 +56,6 @@ ${EXIT_CODES_HELP}`
         metricScale: flags['metric-scale'],
         kernels: settings.kernels,
       })
-    return runImageCommand(this, 'depth', argv as string[], flags, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
+    return this.runTask('depth', argv as string[], flags, warnings, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

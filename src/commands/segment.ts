@@ -1,5 +1,7 @@
-import {Command, Flags} from '@oclif/core'
-import {runImageCommand} from '../command-run.js'
+import {Flags} from '@oclif/core'
+import {ImageCommand} from '../cli/image-command.js'
+import {invalidFlag} from '../cli/invalid.js'
+import {modelFlagWarnings, segmentFlagWarnings, typedFlags} from '../cli/unused-flags.js'
 import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
 import {runSheetOf} from '../html/contact/run-sheet.js'
@@ -11,7 +13,7 @@ import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-fil
 
 export type SegmentResult = RunResult
 
-export default class Segment extends Command {
+export default class Segment extends ImageCommand {
   static override summary = 'Write an ADE20K class map for every image in files, folders (recursive) and globs.'
   static override description = `Logits are upsampled to the image size and argmax-ed exactly as the model's reference does.
 ${EXIT_CODES_HELP}`
@@ -20,8 +22,8 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
     '<%= config.bin %> segment ./imgs -o out --html sheet     # sheet/index.html: inputs next to class maps, class legend',
+    '<%= config.bin %> segment @todo.txt -o out --base ./imgs    # the paths listed in todo.txt, one per line',
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = inputsArg
   static override flags = {
@@ -38,14 +40,16 @@ ${EXIT_CODES_HELP}`
       default: 0.5,
       parse: async (value) => {
         const alpha = Number(value)
-        if (!(alpha >= 0 && alpha <= 1)) throw new Error(`Expected --alpha to be a number from 0 to 1, got \`${value}\``)
+        if (value.trim() === '' || !(alpha >= 0 && alpha <= 1)) throw invalidFlag('alpha', 'a number from 0 to 1', value)
         return alpha
       },
     })(),
   }
 
   async run(): Promise<SegmentResult> {
-    const {argv, flags} = await this.parse(Segment)
+    const {argv, flags, metadata} = await this.parse(Segment)
+    const typed = typedFlags(flags, metadata)
+    const warnings = [...modelFlagWarnings(flags, typed), ...segmentFlagWarnings(flags, typed)]
     const sheet = runSheetOf(flags, 'segment', {cwd: process.cwd(), env: process.env})
     const task = (settings: RunSettings): ImageTask<SegmentPrediction> =>
       segmentTask({
@@ -54,6 +58,6 @@ ${EXIT_CODES_HELP}`
         labelOffset: flags['label-offset'] === '0' ? 0 : 1,
         alpha: flags.alpha,
       })
-    return runImageCommand(this, 'segmentation', argv as string[], flags, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
+    return this.runTask('segmentation', argv as string[], flags, warnings, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

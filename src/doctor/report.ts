@@ -48,6 +48,15 @@ async function freeBytes(dir: string): Promise<number | null> {
   }
 }
 
+/** DPT_PROVIDER names a provider that cannot start here: every run would fall back to cpu (or fail, strictly). */
+function requestedProviderProblems(runtime: RuntimeInfo, env: NodeJS.ProcessEnv): string[] {
+  const wanted = env.DPT_PROVIDER
+  if (wanted === undefined || wanted === '' || wanted === 'cpu') return []
+  const provider = runtime.providers.find((p) => p.name === wanted)
+  if (provider === undefined) return [`DPT_PROVIDER=${wanted}, but this onnxruntime build has no ${wanted} provider`]
+  return provider.usable ? [] : [`DPT_PROVIDER=${wanted}, but ${wanted} is not usable here (${provider.error ?? 'no session'}): runs fall back to cpu`]
+}
+
 export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
   const paths = cachePaths()
   const registry = loadRegistry(env)
@@ -68,6 +77,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv = process.env): Promis
             .join(', ')}); run \`dpt models rm ${m.id}\` and pull or import it again`,
       ),
     ...models.filter((m) => m.status === 'unverified').map((m) => `${m.id}: installed without a hash to verify it against`),
+    ...requestedProviderProblems(runtime, env),
   ]
   const proxy = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].map((v) => env[v]).find((v) => v !== undefined && v !== '') ?? null
   return {

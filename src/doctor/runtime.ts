@@ -3,14 +3,20 @@ import {createRequire} from 'node:module'
 import {arch, platform} from 'node:os'
 import {dirname, join} from 'node:path'
 import {cudaInstallCommand} from '../process/cuda-install.js'
+import {probeProvider} from './providers.js'
 
 const require = createRequire(import.meta.url)
 
 export interface ProviderInfo {
   readonly name: string
-  /** Usable from this install: bundled in the package, or its libraries were installed next to the binding. */
+  /** Its libraries are there: bundled in the package, or installed next to the binding. */
   readonly installed: boolean
+  /** Why it is not installed. */
   readonly reason?: string
+  /** A session could be created with it and ran (providers.ts): the only proof a provider works here. */
+  readonly usable: boolean
+  /** The session's error when it is not usable. */
+  readonly error?: string
 }
 
 export interface RuntimeInfo {
@@ -48,10 +54,12 @@ export async function runtimeInfo(): Promise<RuntimeInfo> {
   const dir = bindingDir()
   const libs = existsSync(dir) ? readdirSync(dir) : []
   const backends = ort.listSupportedBackends?.() ?? [{name: 'cpu', bundled: true}]
-  const providers = backends.map(({name, bundled}): ProviderInfo => {
-    if (bundled) return {name, installed: true}
-    const reason = name === 'cuda' || name === 'tensorrt' ? cudaReason(name, libs) : 'not bundled in the npm package'
-    return reason === undefined ? {name, installed: true} : {name, installed: false, reason}
-  })
+  const providers = await Promise.all(
+    backends.map(async ({name, bundled}): Promise<ProviderInfo> => {
+      const reason = bundled ? undefined : name === 'cuda' || name === 'tensorrt' ? cudaReason(name, libs) : 'not bundled in the npm package'
+      const probe = await probeProvider(name)
+      return {name, installed: reason === undefined, ...(reason === undefined ? {} : {reason}), ...probe}
+    }),
+  )
   return {node: process.version, platform: `${platform()}-${arch()}`, onnxruntime: version, providers}
 }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
-import {runFlags} from '../flags.js'
+import {invalidFlag} from '../cli/invalid.js'
+import {modelRunFlags, runFlags} from '../flags.js'
 import {DATASET_NAMES} from './datasets/index.js'
 import {DEPTH_FILE_FORMATS} from '../formats/depth-file.js'
 import {DEPTH_ALIGNMENTS, DEPTH_CROPS, type DepthCrop} from './types.js'
@@ -8,7 +9,7 @@ const number = (flag: string, check: (v: number) => boolean, expected: string) =
   Flags.custom<number>({
     parse: async (value) => {
       const v = Number(value)
-      if (value.trim() === '' || !check(v)) throw new Error(`Expected --${flag} to be ${expected}, got \`${value}\``)
+      if (value.trim() === '' || !check(v)) throw invalidFlag(flag, expected, value)
       return v
     },
   })
@@ -72,6 +73,7 @@ export const evalFlags = {
   'graph-optimization': graphOptimization,
   'mem-pattern': memPattern,
   'mem-arena': memArena,
+  ...modelRunFlags,
   predictions: Flags.string({summary: 'Score saved outputs in this folder (matched by relative path) instead of running a model.', exclusive: ['model']}),
   'prediction-kind': Flags.option({
     options: ['disparity', 'depth'] as const,
@@ -103,7 +105,7 @@ export const evalFlags = {
     parse: async (value) => {
       if (value === 'none') return null
       const v = Number(value)
-      if (!(v > 0)) throw new Error(`Expected --cap to be a positive number or none, got \`${value}\``)
+      if (value.trim() === '' || !(v > 0)) throw invalidFlag('cap', 'a positive number or none', value)
       return v
     },
   })(),
@@ -113,8 +115,7 @@ export const evalFlags = {
     parse: async (value) => {
       if (value === 'none') return []
       const items = value.split(',').map((v) => v.trim())
-      if (items.some((c) => !(DEPTH_CROPS as readonly string[]).includes(c)))
-        throw new Error(`Expected --crop to be none or a list of ${DEPTH_CROPS.join(', ')}, got \`${value}\``)
+      if (items.some((c) => !(DEPTH_CROPS as readonly string[]).includes(c))) throw invalidFlag('crop', `none or a list of ${DEPTH_CROPS.join(', ')}`, value)
       return [...new Set(items)] as DepthCrop[]
     },
   })(),
@@ -127,9 +128,8 @@ export const evalFlags = {
     summary: 'Segmentation test-time scales, e.g. 0.5,0.75,1,1.25,1.5,1.75 [default: 1].',
     helpGroup: 'PROTOCOL',
     parse: async (value) => {
-      const items = value.split(',').map((v) => Number(v.trim()))
-      if (items.length === 0 || items.some((v) => !(v > 0 && v <= 4)))
-        throw new Error(`Expected --scales to be a comma-separated list of numbers in (0, 4], got \`${value}\``)
+      const items = value.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)))
+      if (items.some((v) => !(v > 0 && v <= 4))) throw invalidFlag('scales', 'a comma-separated list of numbers in (0, 4]', value)
       return items
     },
   })(),

@@ -22,6 +22,8 @@ export async function writeReportTargets(targets: ReportTargets, cwd: string, re
       await writeFileAtomic(resolve(cwd, path), Buffer.from(text))
       written.push(path)
     } catch (error) {
+      // A full or read-only disk keeps its own exit code (8) and remedy.
+      if (error instanceof DptError) throw error
       throw new DptError(`Could not write the ${what} ${path}: ${messageOf(error)}`, {
         exitCode: ExitCode.internal,
         cause: error,

@@ -141,7 +141,13 @@ async function withModel(
     return {
       dataset,
       scorer,
-      model: {path: display(run.cwd, run.model.onnxPath), name: card.name, predictions: null, predictionKind: dataset.task === 'segment' ? null : kind},
+      model: {
+        path: display(run.cwd, run.model.onnxPath),
+        name: card.name,
+        predictions: null,
+        predictionKind: dataset.task === 'segment' ? null : kind,
+        ...(run.inputSize === undefined ? {} : {inputSize: run.inputSize}),
+      },
       classNames,
       interrupted: outcome.interrupted,
     }

@@ -13,7 +13,7 @@ import type {EvalReport} from './types.js'
 
 /** Documented exit codes of dpt eval (README.md "Evaluation"), for --help. */
 export const EVAL_EXIT_CODES_HELP =
-  'Exit codes: 0 scored, gates passed; 6 a gate failed; 3 some images could not be scored; 2 bad usage; 4 model error; 5 no image with ground truth; 7 dataset layout not as expected; 130 interrupted.'
+  'Exit codes: 0 scored, gates passed; 6 a gate failed; 3 some images could not be scored; 1 internal error; 2 bad usage; 4 model error; 5 no image with ground truth; 7 dataset layout not as expected; 8 disk full or read-only (--report, --csv); 130 interrupted.'
 
 /** What `dpt eval` and `dpt eval merge` return (and print with --json). */
 export interface EvalResult {
@@ -23,6 +23,8 @@ export interface EvalResult {
   readonly written: readonly string[]
   /** Things worth knowing about the numbers (a dataset smaller than its standard split). */
   readonly notes: readonly string[]
+  /** Flags without effect in this run (dpt eval; stderr says them too). */
+  readonly warnings: readonly string[]
   readonly exitCode: ExitCode
 }
 
@@ -62,7 +64,7 @@ async function finish(
     const page = shownPath(cwd, pages[0]!)
     await appendHtmlSummary(html.env, {kind: 'evaluation report', page, ...(html.artifact === undefined ? {} : {artifact: html.artifact})})
   }
-  return {report, gates, written, notes, exitCode: exitCodeOf(report, gates)}
+  return {report, gates, written, notes, warnings: [], exitCode: exitCodeOf(report, gates)}
 }
 
 /** dpt eval: dataset → predictions → scores → report, gates and files. */

@@ -2,6 +2,9 @@ import type {GraphOptimizationLevel} from '../pipeline/infer/protocol.js'
 import {resolve} from 'node:path'
 import {runSettings} from '../flags.js'
 import type {Dtype} from '../model/locate.js'
+import type {Provider} from '../pipeline/infer/providers.js'
+import type {Size} from '../pipeline/sample.js'
+import {argumentInputs} from '../pipeline/sources/inputs.js'
 import {parseShard, type Shard} from '../pipeline/shard.js'
 import {DptError} from '../pipeline/errors.js'
 import type {DatasetName, DatasetOptions} from './datasets/index.js'
@@ -22,9 +25,12 @@ export interface EvalFlagValues {
   model: string | undefined
   card: string | undefined
   dtype: Dtype
-  provider: string
-  workers: number
+  provider: Provider | undefined
+  workers: number | undefined
   threads: number | undefined
+  'input-size': Size | undefined
+  'strict-provider': boolean | undefined
+  'progress-interval': number | undefined
   'max-pixels': number
   'fail-fast': boolean
   'pipeline-nice': number
@@ -148,7 +154,16 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
       : {
           kind: 'model',
           // The model flags go through the same runSettings as depth/segment (model resolution, threads, provider).
-          run: runSettings([flags.data], {...flags, model: flags.model!, output: '.', shard: undefined, 'skip-existing': false, overwrite: false}),
+          run: runSettings(argumentInputs([flags.data]), {
+            ...flags,
+            model: flags.model!,
+            output: '.',
+            shard: undefined,
+            'skip-existing': false,
+            overwrite: false,
+            base: undefined,
+            null: false,
+          }),
         }
   const depthDataset = flags.dataset as ProtocolDataset
   const overrides = {

@@ -265,6 +265,8 @@ export interface ModelInfo {
   /** --predictions directory, or null when a model ran. */
   readonly predictions: string | null
   readonly predictionKind: PredictionKind | null
+  /** --input-size, when a model ran with another target size than its card's (absent otherwise). */
+  readonly inputSize?: {readonly width: number; readonly height: number}
 }
 
 export interface ShardInfo {

@@ -1,16 +1,19 @@
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import type {TensorMeta} from '../pipeline/infer/protocol.js'
 import type {ModelCard} from './card.js'
+import type {Size} from '../pipeline/sample.js'
 import {cardFromHf} from './hf-config.js'
+import {withInputSize} from './input-size.js'
 import type {LocatedModel} from './locate.js'
 
 const fixed = (d: number | string | undefined): number | undefined => (typeof d === 'number' && d > 0 ? d : undefined)
 
 /**
  * The card the run uses, checked against the graph's own input/output metadata. Any contradiction is an error:
- * running a model with the wrong contract gives plausible-looking wrong outputs, the worst kind.
+ * running a model with the wrong contract gives plausible-looking wrong outputs, the worst kind. `inputSize`
+ * (--input-size) replaces the card's target size once the card itself has been checked.
  */
-export function bindCard(model: LocatedModel, graph: {inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[]}): ModelCard {
+export function bindCard(model: LocatedModel, graph: {inputs: readonly TensorMeta[]; outputs: readonly TensorMeta[]}, inputSize?: Size): ModelCard {
   const source = model.cardPath ?? `${model.name} (config.json + preprocessor_config.json)`
   let card = model.card
   if (card === undefined) {
@@ -61,7 +64,16 @@ export function bindCard(model: LocatedModel, graph: {inputs: readonly TensorMet
     }
   }
   if (problems.length > 0) throw contradiction(source, problems.join('; '))
-  return card
+  if (inputSize === undefined) return card
+  const h = fixed(input?.shape[2])
+  const w = fixed(input?.shape[3])
+  if ((h !== undefined && h !== inputSize.height) || (w !== undefined && w !== inputSize.width)) {
+    throw new DptError(`--input-size ${inputSize.width}x${inputSize.height} does not fit ${card.name}: its graph only accepts ${w ?? '?'}×${h ?? '?'} inputs`, {
+      exitCode: ExitCode.usage,
+      remedy: 'Drop --input-size for this model, or export it with dynamic height and width (tools/export_model.py does).',
+    })
+  }
+  return withInputSize(card, inputSize)
 }
 
 function contradiction(source: string, detail: string): DptError {

@@ -17,6 +17,11 @@ export const ExitCode = {
   gateFailed: 6,
   /** dpt eval: the dataset folder does not have the expected layout (the message shows it). */
   dataset: 7,
+  /**
+   * The outputs could not be written: disk full (ENOSPC), over quota (EDQUOT) or a read-only filesystem (EROFS).
+   * The run stops at the first such error; every output already written is complete (written atomically).
+   */
+  storage: 8,
   /** Stopped by SIGINT / SIGTERM. */
   interrupted: 130,
 } as const

@@ -17,8 +17,17 @@ export interface ImageTask<P extends Size> {
   readonly task: Task
   /** Every file a sample would get (known before the model loads): --skip-existing, and never writing over an input. */
   outputs(sample: FileSample): readonly string[]
-  create(card: ModelCard): {readonly postprocess: Postprocess<P>; readonly sinks: readonly Sink<FileSample, P>[]}
+  create(card: ModelCard): {readonly postprocess: Postprocess<P>; readonly sinks: readonly Sink<FileSample, P>[]; readonly warnings?: readonly string[]}
 }
+
+/** The scheduler's events, and warnings as they arise (symlink cycles in the inputs, flags the model makes moot). */
+export interface ImageRunEvents extends RunEvents {
+  warning?(text: string): void
+}
+
+/** The `schema` and `version` of dpt depth's and dpt segment's --json result (models/run-result.schema.json). */
+export const RUN_RESULT_SCHEMA = 'dpt-run-result' as const
+export const RUN_RESULT_VERSION = 1 as const
 
 export interface ImageRecord {
   readonly input: string
@@ -33,14 +42,18 @@ export interface Failure {
   readonly reason: string
 }
 
-/** The result of dpt depth and dpt segment (their --json). */
+/** The result of dpt depth and dpt segment (their --json; JSON schema: models/run-result.schema.json). */
 export interface RunResult {
+  readonly schema: typeof RUN_RESULT_SCHEMA
+  readonly version: typeof RUN_RESULT_VERSION
   readonly model: {readonly name: string; readonly path: string; readonly dtype: string; readonly card: ModelCard}
   readonly executionProvider: string
   readonly requestedProvider: string
   readonly providerFallbackReason?: string
   readonly workers: number
   readonly threads: number
+  /** --input-size, when it replaced the card's target size (model.card shows the size in force). */
+  readonly inputSize: Size | null
   readonly counts: {
     readonly files: number
     readonly processed: number
@@ -62,6 +75,8 @@ export interface RunResult {
     readonly peakRssMb: number
   }
   readonly images: ImageRecord[]
+  /** Every warning of the run (stderr says them as they come): flags without effect, symlink cycles, … */
+  readonly warnings: string[]
   readonly exitCode: ExitCode
 }
 
@@ -69,12 +84,15 @@ export interface RunResult {
  * An image command's run: the file-tree source, the output check, the model in the worker pool, then the
  * scheduler with the task's postprocess and sinks.
  */
-export async function runImages<P extends Size>(settings: RunSettings, task: ImageTask<P>, events: RunEvents = {}): Promise<RunResult> {
-  const samples = await fileSamples(settings)
+export async function runImages<P extends Size>(settings: RunSettings, task: ImageTask<P>, events: ImageRunEvents = {}): Promise<RunResult> {
+  const {samples, warnings} = await fileSamples(settings)
+  for (const warning of warnings) events.warning?.(warning)
   const skipped = await checkOutputs(samples, (s) => task.outputs(s), settings)
   const model = await LoadedModel.load(settings, task.task)
   try {
-    const {postprocess, sinks} = task.create(model.card)
+    const {postprocess, sinks, warnings: taskWarnings = []} = task.create(model.card)
+    for (const warning of taskWarnings) events.warning?.(warning)
+    warnings.push(...taskWarnings)
     const work = samples.filter((s) => !skipped.has(s))
     const outcome = await runPipeline({
       samples: work,
@@ -85,7 +103,7 @@ export async function runImages<P extends Size>(settings: RunSettings, task: Ima
       failFast: settings.failFast,
       events,
     })
-    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size})
+    return runResult(settings, model, outcome, {files: samples.length, skippedExisting: skipped.size}, warnings)
   } finally {
     await model.close()
   }
@@ -98,6 +116,7 @@ function runResult(
   model: LoadedModel,
   outcome: PipelineOutcome<FileSample>,
   counts: {files: number; skippedExisting: number},
+  warnings: string[],
 ): RunResult {
   const shown = (path: string): string => display(settings.cwd, path)
   const records: ImageRecord[] = outcome.records
@@ -113,12 +132,15 @@ function runResult(
         ? Codes.noInputs
         : Codes.ok
   return {
+    schema: RUN_RESULT_SCHEMA,
+    version: RUN_RESULT_VERSION,
     model: {name: model.card.name, path: shown(settings.model.onnxPath), dtype: settings.model.dtype, card: model.card},
     executionProvider: model.provider,
     requestedProvider: settings.provider,
     ...(model.fallbackReason === undefined ? {} : {providerFallbackReason: model.fallbackReason}),
     workers: settings.workers,
     threads: settings.threads,
+    inputSize: settings.inputSize ?? null,
     counts: {
       files: counts.files,
       processed: records.length,
@@ -148,6 +170,7 @@ function runResult(
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     },
     images: records,
+    warnings,
     exitCode,
   }
 }

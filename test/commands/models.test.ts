@@ -244,7 +244,7 @@ describe('dpt models, default model and doctor (CLI)', () => {
     assert.equal(ok.runtime.onnxruntime, '1.30.0')
     assert.deepEqual(
       ok.runtime.providers.find((p) => p.name === 'cpu'),
-      {name: 'cpu', installed: true},
+      {name: 'cpu', installed: true, usable: true},
     )
     const cuda = ok.runtime.providers.find((p) => p.name === 'cuda')
     assert.equal(cuda?.installed, false)

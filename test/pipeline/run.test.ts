@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 import sharp from 'sharp'
 import {runSettings} from '../../src/flags.js'
+import {argumentInputs} from '../../src/pipeline/sources/inputs.js'
 import {decodeNpyFloat32} from '../../src/formats/npy.js'
 import {DptError} from '../../src/pipeline/errors.js'
 import {NotAnImage, type DecodedImage} from '../../src/pipeline/decode.js'
@@ -64,14 +65,19 @@ class Collector<P extends {values: Float32Array}> implements Sink<ImageSample, P
 
 let root = ''
 let model: LoadedModel
-const settings = () => runSettings(['unused'], {...runDefaults, model: MODEL, output: join(root, 'out')})
+const settings = () => runSettings(argumentInputs(['unused']), {...runDefaults, model: MODEL, output: join(root, 'out')})
 const runDefaults = {
   offline: true,
   card: undefined,
   dtype: 'fp32' as const,
-  provider: 'cpu',
+  provider: 'cpu' as const,
   workers: 1,
   threads: 1,
+  'input-size': undefined,
+  'strict-provider': undefined,
+  'progress-interval': undefined,
+  base: undefined,
+  null: false,
   shard: undefined,
   'max-pixels': 1e8,
   'fail-fast': false,

@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
-import {Args, Command} from '@oclif/core'
-import {handleRunError} from '../../command-errors.js'
+import {Args} from '@oclif/core'
+import {DptCommand} from '../../cli/base.js'
 import {reportFlags} from '../../eval/flags.js'
 import {htmlTargetOf} from '../../html/eval/html-target.js'
 import {htmlFlags, htmlPartsFlag} from '../../html/flags.js'
@@ -11,7 +11,7 @@ import {parseColumnGate, renderZeroShotText} from '../../eval/suite/index.js'
 import {isSuiteReportFile, runSuiteMerge, type SuiteResult} from '../../eval/suite/run-suite.js'
 import {DptError} from '../../pipeline/errors.js'
 
-export default class EvalMerge extends Command {
+export default class EvalMerge extends DptCommand {
   static override summary = 'Merge the partial reports of `dpt eval --shard i/n` (or `dpt eval suite --shard i/n`) into the single-run report.'
   static override description = `Every shard 1..n must be given once; the result equals the report of one run over the whole dataset.
 Gates (--fail-if, --baseline + --max-regression) apply to the merged report.
@@ -20,29 +20,19 @@ ${EVAL_EXIT_CODES_HELP}`
     '<%= config.bin %> eval merge parts/*.json --report ade.json --fail-if "mIoU<47.5"',
     "<%= config.bin %> eval merge parts/*.json --report ade.json --html ade-html --html-parts html-1,html-2   # worst and best from the shards' panels",
   ]
-  static override enableJsonFlag = true
   static override strict = false
   static override args = {parts: Args.string({required: true, description: 'partial report files (JSON) of every shard'})}
   static override flags = {...reportFlags, ...htmlFlags, ...htmlPartsFlag}
 
   async run(): Promise<EvalResult | SuiteResult> {
     const {argv, flags} = await this.parse(EvalMerge)
-    try {
-      const parts = argv as string[]
-      if (parts[0] !== undefined && (await isSuiteReportFile(resolve(parts[0])))) return await this.mergeSuite(parts, flags)
-      const result = await runMerge(
-        argv as string[],
-        gateSettings(flags),
-        reportTargets(flags, process.env),
-        process.cwd(),
-        htmlTargetOf(flags, process.cwd(), process.env),
-      )
-      if (!this.jsonEnabled()) this.log(renderTable(result.report, {gates: result.gates}))
-      process.exitCode = result.exitCode
-      return result
-    } catch (error) {
-      return handleRunError(this, error)
-    }
+    const parts = argv as string[]
+    if (parts[0] !== undefined && (await isSuiteReportFile(resolve(parts[0])))) return this.mergeSuite(parts, flags)
+    const cwd = process.cwd()
+    const result = await runMerge(parts, gateSettings(flags), reportTargets(flags, process.env), cwd, htmlTargetOf(flags, cwd, process.env))
+    if (!this.jsonEnabled()) this.log(renderTable(result.report, {gates: result.gates}))
+    process.exitCode = result.exitCode
+    return result
   }
 
   /** Shards of `dpt eval suite`: the suite's own merge, with column gates. */

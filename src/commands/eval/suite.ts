@@ -1,21 +1,22 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {handleRunError} from '../../command-errors.js'
-import {resolveModelFlag} from '../../command-run.js'
+import {Args, Flags} from '@oclif/core'
+import {DptCommand} from '../../cli/base.js'
+import {resolveModelFlag} from '../../cli/model-flag.js'
 import {evalFlags} from '../../eval/flags.js'
 import {EVAL_EXIT_CODES_HELP} from '../../eval/run-eval.js'
 import {paperRow, parseColumnGate, renderZeroShotText, ZERO_SHOT_KEYS, type ZeroShotKey} from '../../eval/suite/index.js'
 import {runSuite, type SuiteResult} from '../../eval/suite/run-suite.js'
-import {runSettings} from '../../flags.js'
+import {runSettings, withEnvDefaults} from '../../flags.js'
 import {loadRegistry} from '../../hub/registry.js'
 import {DptError} from '../../pipeline/errors.js'
 import {parseShard} from '../../pipeline/shard.js'
-import {progressEvents} from '../../ui/progress.js'
+import {argumentInputs} from '../../pipeline/sources/inputs.js'
 
 export type {SuiteResult}
 
 const {offline, card, dtype, provider, workers, threads, shard} = evalFlags
 const {'max-pixels': maxPixels, 'fail-fast': failFast, 'pipeline-nice': pipelineNice, 'graph-optimization': graphOptimization} = evalFlags
 const {'mem-pattern': memPattern, 'mem-arena': memArena} = evalFlags
+const {'input-size': inputSize, 'strict-provider': strictProvider, 'progress-interval': progressInterval} = evalFlags
 
 /** `--path nyu=./data/nyu` → [nyu, ./data/nyu]. */
 function parsePath(value: string): [ZeroShotKey, string] {
@@ -27,7 +28,7 @@ function parsePath(value: string): [ZeroShotKey, string] {
   return [key, value.slice(at + 1).trim()]
 }
 
-export default class EvalSuite extends Command {
+export default class EvalSuite extends DptCommand {
   static override summary = "Score a depth model on the DPT paper's zero-shot Table 1 in one run: DIW, ETH3D, Sintel, KITTI, NYU and TUM."
   static override description = `Finds the six datasets under --data-root (or takes --path KEY=DIR), loads the model once, scores each with its
 paper protocol (DIW: WHDR; ETH3D, Sintel: AbsRel; KITTI, NYU, TUM: δ>1.25 %), writes one report per dataset and the
@@ -39,7 +40,6 @@ ${EVAL_EXIT_CODES_HELP}`
     '<%= config.bin %> eval suite zero-shot --data-root /data --path nyu=/mnt/nyu_depth_v2 --fail-if "nyu>9" --fail-if "kitti>12"',
     '<%= config.bin %> eval suite zero-shot --data-root /data --shard auto/8 --report parts/suite-$SLURM_ARRAY_TASK_ID.json',
   ]
-  static override enableJsonFlag = true
   static override args = {suite: Args.string({options: ['zero-shot'], default: 'zero-shot', description: "the suite: zero-shot (the paper's Table 1)"})}
   static override flags = {
     'data-root': Flags.string({summary: 'Folder holding one folder per dataset (diw, eth3d, sintel, kitti, nyu, tum; usual variants of the names too).'}),
@@ -62,16 +62,20 @@ ${EVAL_EXIT_CODES_HELP}`
     'graph-optimization': graphOptimization,
     'mem-pattern': memPattern,
     'mem-arena': memArena,
+    'input-size': inputSize,
+    'strict-provider': strictProvider,
+    'progress-interval': progressInterval,
   }
 
   async run(): Promise<SuiteResult> {
-    const {flags} = await this.parse(EvalSuite)
+    const {flags: typedValues} = await this.parse(EvalSuite)
+    const flags = withEnvDefaults(typedValues, this.environment)
     const json = this.jsonEnabled()
     const tty = process.stderr.isTTY && !json
     const log = (line: string): void => {
       this.logToStderr(line)
     }
-    const ui = progressEvents(tty, log)
+    const ui = this.progress(flags['progress-interval'])
     try {
       const gates = (flags['fail-if'] ?? []).map(parseColumnGate)
       const paths = Object.fromEntries((flags.path ?? []).map(parsePath))
@@ -81,7 +85,16 @@ ${EVAL_EXIT_CODES_HELP}`
         throw new DptError(`--paper-model ${paperModel} has no row in the paper's table`, {remedy: 'Use dpt-hybrid, dpt-large or midas-v2.1.'})
       }
       const modelPath = await resolveModelFlag(flags, 'depth', tty)
-      const run = runSettings([], {...flags, model: modelPath, output: '.', shard: undefined, 'skip-existing': false, overwrite: false})
+      const run = runSettings(argumentInputs([]), {
+        ...flags,
+        model: modelPath,
+        output: '.',
+        shard: undefined,
+        'skip-existing': false,
+        overwrite: false,
+        base: undefined,
+        null: false,
+      })
       const result = await runSuite(
         {
           cwd: process.cwd(),
@@ -114,9 +127,8 @@ ${EVAL_EXIT_CODES_HELP}`
       }
       process.exitCode = result.exitCode
       return result
-    } catch (error) {
+    } finally {
       ui.stop()
-      return handleRunError(this, error)
     }
   }
 }

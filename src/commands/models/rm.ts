@@ -1,25 +1,20 @@
-import {Args, Command} from '@oclif/core'
-import {handleRunError} from '../../command-errors.js'
+import {Args} from '@oclif/core'
+import {DptCommand} from '../../cli/base.js'
 import {cachePaths} from '../../hub/cache.js'
 import {removeModel, type RemoveResult} from '../../hub/remove.js'
 import {formatBytes} from '../../ui/download-progress.js'
 
 export type ModelsRmResult = RemoveResult
 
-export default class ModelsRm extends Command {
+export default class ModelsRm extends DptCommand {
   static override summary = 'Delete an installed model from the cache.'
   static override examples = ['<%= config.bin %> models rm dpt-large']
-  static override enableJsonFlag = true
   static override args = {id: Args.string({required: true, description: 'installed model id (dpt models list)'})}
 
   async run(): Promise<ModelsRmResult> {
     const {args} = await this.parse(ModelsRm)
-    try {
-      const result = await removeModel(cachePaths(), args.id)
-      if (!this.jsonEnabled()) this.logToStderr(`removed ${result.id} (${formatBytes(result.freedBytes)}) from ${result.dir}`)
-      return result
-    } catch (error) {
-      return handleRunError(this, error)
-    }
+    const result = await removeModel(cachePaths(), args.id)
+    if (!this.jsonEnabled()) this.logToStderr(`removed ${result.id} (${formatBytes(result.freedBytes)}) from ${result.dir}`)
+    return result
   }
 }

@@ -24,12 +24,12 @@ export class LoadedModel {
   static async load(settings: RunSettings, task: Task): Promise<LoadedModel> {
     const started = performance.now()
     const pool = await InferencePool.start(
-      {modelPath: settings.model.onnxPath, provider: settings.provider, threads: settings.threads, ...settings.ort},
+      {modelPath: settings.model.onnxPath, provider: settings.provider, strict: settings.strictProvider, threads: settings.threads, ...settings.ort},
       settings.workers,
       settings.pipelineNice,
     )
     try {
-      const model = new LoadedModel(bindCard(settings.model, pool.info), pool, settings, performance.now() - started)
+      const model = new LoadedModel(bindCard(settings.model, pool.info, settings.inputSize), pool, settings, performance.now() - started)
       model.expectTask(task)
       return model
     } catch (error) {

@@ -1,5 +1,6 @@
 import {Worker} from 'node:worker_threads'
 import {DptError, ExitCode} from '../errors.js'
+import {providerRemedy} from './providers.js'
 import {lowerPriority, threadIds} from './thread-priority.js'
 import type {TensorMeta, WorkerInit, WorkerReply, WorkerRequest} from './protocol.js'
 
@@ -82,6 +83,12 @@ export class InferencePool {
       )
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()))
+      if (error instanceof ProviderUnavailable) {
+        throw new DptError(
+          `Execution provider ${error.provider} is unavailable (${error.message.split('\n')[0]}), and strict mode (--strict-provider, DPT_STRICT_PROVIDER) forbids running on cpu`,
+          {exitCode: ExitCode.model, cause: error, remedy: `${providerRemedy(error.provider)}. \`dpt doctor\` tries every provider.`.trimStart()},
+        )
+      }
       throw new DptError(`Could not load the model ${init.modelPath}: ${(error as Error).message}`, {
         exitCode: ExitCode.model,
         remedy: 'Check that the file is a complete ONNX model (re-export or re-download it).',
@@ -155,11 +162,22 @@ export class InferencePool {
   }
 }
 
+/** A worker's session could not start on the requested provider, and strict mode keeps it from falling back. */
+class ProviderUnavailable extends Error {
+  constructor(
+    message: string,
+    readonly provider: string,
+  ) {
+    super(message)
+  }
+}
+
 function waitReady(worker: Worker): Promise<Extract<WorkerReply, {kind: 'ready'}>> {
   return new Promise((resolve, reject) => {
     const onMessage = (reply: WorkerReply): void => {
       cleanup()
       if (reply.kind === 'ready') resolve(reply)
+      else if (reply.kind === 'error' && reply.provider !== undefined) reject(new ProviderUnavailable(reply.message, reply.provider))
       else reject(new Error(reply.kind === 'error' ? reply.message : 'unexpected reply'))
     }
     const onError = (error: Error): void => {

@@ -4,6 +4,8 @@ export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all'
 export interface WorkerInit {
   readonly modelPath: string
   readonly provider: string
+  /** Fail instead of falling back to cpu when the provider cannot start (--strict-provider). */
+  readonly strict?: boolean
   readonly threads: number
   readonly graphOptimizationLevel: GraphOptimizationLevel
   readonly memArena: boolean
@@ -22,4 +24,4 @@ export type WorkerRequest = {kind: 'run'; id: number; inputName: string; outputN
 export type WorkerReply =
   | {kind: 'ready'; provider: string; fallbackReason: string | undefined; inputs: TensorMeta[]; outputs: TensorMeta[]}
   | {kind: 'result'; id: number; data: Float32Array; dims: number[]; ms: number}
-  | {kind: 'error'; id: number; message: string}
+  | {kind: 'error'; id: number; message: string; /** The requested provider could not start (strict mode). */ provider?: string}

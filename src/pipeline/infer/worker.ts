@@ -31,6 +31,11 @@ async function start(): Promise<void> {
     session = await createSession(provider)
   } catch (error) {
     if (provider === 'cpu') throw error
+    if (init.strict === true) {
+      const reply: WorkerReply = {kind: 'error', id: -1, message: error instanceof Error ? error.message : String(error), provider}
+      port!.postMessage(reply)
+      return
+    }
     fallbackReason = providerFallbackMessage(provider, error instanceof Error ? error.message : String(error))
     provider = 'cpu'
     session = await createSession(provider)

@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {unlinkSync} from 'node:fs'
 import {type FileHandle, mkdir, open, rename, rm, stat} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
+import {storageError} from './storage-error.js'
 
 /**
  * Outputs appear all at once or not at all: data goes to a temp file next to the target, is flushed to
@@ -22,7 +23,8 @@ function tempPathFor(path: string): string {
 
 /**
  * Writes `data` (one buffer, or parts written one after the other) to `path` atomically, creating parent
- * directories. Errors name the target and keep the cause.
+ * directories. Errors name the target and keep the cause; a full, over-quota or read-only filesystem is a
+ * DptError that stops the run (storage-error.ts).
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
   const temp = tempPathFor(path)
@@ -40,6 +42,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | readonly 
     // Best-effort cleanup: the write error is the one worth reporting.
     await handle?.close().catch(() => undefined)
     await rm(temp, {force: true}).catch(() => undefined)
+    const stop = storageError(path, error)
+    if (stop !== undefined) throw stop
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`Could not write ${path}: ${reason}`, {cause: error})
   } finally {

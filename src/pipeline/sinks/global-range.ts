@@ -6,6 +6,7 @@ import type {DepthPrediction} from '../postprocess/depth.js'
 import type {Sample} from '../sample.js'
 import type {Sink, SinkItem} from '../sink.js'
 import type {FileSink} from './file-sink.js'
+import {storageError} from './storage-error.js'
 
 /**
  * `--normalize global`: one min/max over the whole run for the normalised formats, so frames of a clip do not
@@ -36,8 +37,14 @@ export class GlobalRangeSink<S extends Sample> implements Sink<S, DepthPredictio
     // Reserve the slot before awaiting: images finish concurrently.
     const spill = join(this.spillDir, `${this.spilled.length}.f32`)
     this.spilled.push({sample, spill, width: prediction.width, height: prediction.height})
-    await mkdir(this.spillDir, {recursive: true})
-    await writeFile(spill, prediction.values)
+    try {
+      await mkdir(this.spillDir, {recursive: true})
+      await writeFile(spill, prediction.values)
+    } catch (error) {
+      // The spill of a full disk stops the run like an output would; a partial spill file is never read.
+      await rm(spill, {force: true}).catch(() => undefined)
+      throw storageError(spill, error) ?? error
+    }
     return this.outputs(sample)
   }
 

@@ -5,6 +5,7 @@ import {display} from '../paths.js'
 import type {ImageSample} from '../sample.js'
 import type {RunSettings} from '../settings.js'
 import {discover, type InputFile} from './discover.js'
+import {describeInputs} from './inputs.js'
 
 /** An image file: its path, read whole, decoded by sharp (decode.ts). */
 export interface FileSample extends ImageSample {
@@ -12,7 +13,7 @@ export interface FileSample extends ImageSample {
   readonly path: string
 }
 
-/** A file as a sample: id = its path below the common base of the inputs, outputs mirror it below the output folder. */
+/** A file as a sample: id = its path below the base (--base, or the common base of the inputs), outputs mirror it below the output folder. */
 export function fileSample(file: InputFile, cwd: string, maxPixels: number): FileSample {
   return {
     kind: 'image',
@@ -26,16 +27,20 @@ export function fileSample(file: InputFile, cwd: string, maxPixels: number): Fil
 }
 
 /**
- * The file-tree source of dpt depth / segment / bench: files, folders (recursive) and globs, sorted, sharded, the
- * output folder never read as input. Whether a file is an image is decided when it is decoded.
+ * The file-tree source of dpt depth / segment / bench: files, folders (recursive), globs and lists of paths, sorted,
+ * sharded, the output folder never read as input. Whether a file is an image is decided when it is decoded.
+ * Symlink cycles and unreadable folders come back as warnings.
  */
-export async function fileSamples(settings: RunSettings): Promise<FileSample[]> {
-  const files = await discover(settings.inputs, settings.cwd, {exclude: settings.outDir, shard: settings.shard})
+export async function fileSamples(settings: RunSettings): Promise<{samples: FileSample[]; warnings: string[]}> {
+  const {files, warnings} = await discover(settings.inputs, settings.cwd, {exclude: settings.outDir, shard: settings.shard})
   if (files.length === 0) {
-    throw new DptError(`No files found in ${settings.inputs.join(', ')}${settings.shard ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''}`, {
-      exitCode: ExitCode.noInputs,
-      remedy: 'Check the paths and glob patterns (quote globs so the shell leaves them to dpt).',
-    })
+    throw new DptError(
+      `No files found in ${describeInputs(settings.inputs)}${settings.shard ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''}`,
+      {
+        exitCode: ExitCode.noInputs,
+        remedy: 'Check the paths and glob patterns (quote globs so the shell leaves them to dpt).',
+      },
+    )
   }
-  return files.map((file) => fileSample(file, settings.cwd, settings.maxPixels))
+  return {samples: files.map((file) => fileSample(file, settings.cwd, settings.maxPixels)), warnings}
 }

@@ -33,7 +33,12 @@ export function depthTask(options: DepthOptions): ImageTask<DepthPrediction> {
         depthFileSink(format, {outDir: options.outDir, colormap: options.colormap, metricScale})
       const direct = options.formats.filter((f) => !(deferred && NORMALISED.has(f))).map(sink)
       const later = deferred ? options.formats.filter((f) => NORMALISED.has(f)).map(sink) : []
+      const warnings =
+        options.metricScale !== undefined && card.semantics !== 'metric-depth'
+          ? [`--metric-scale has no effect: ${card.name} predicts relative depth, written min-max normalised`]
+          : []
       return {
+        warnings,
         // The reference-scaled 16-bit PNG is written from the upsampled map in place when it is written right away.
         postprocess: depthPostprocess(card, options.kernels, {reservePng16: options.formats.includes('png16') && metricScale === undefined && !deferred}),
         sinks: later.length === 0 ? direct : [...direct, new GlobalRangeSink(later, options.outDir, options.kernels)],

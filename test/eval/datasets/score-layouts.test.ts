@@ -12,6 +12,7 @@ import {evaluate, type EvalOutcome, type PredictionOrigin} from '../../../src/ev
 import {defaultSegmentProtocol, resolveDepthProtocol} from '../../../src/eval/protocol.js'
 import type {DepthImageRecord, SegmentImageRecord} from '../../../src/eval/types.js'
 import {runSettings} from '../../../src/flags.js'
+import {argumentInputs} from '../../../src/pipeline/sources/inputs.js'
 import {runCli} from '../../helpers/cli.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {makeAde20k, makeDiode, makeEth3d, makeFolder, makeKittiEigen, makeKittiSelection, makeNyu, makeSintel, makeTum} from './synthetic.js'
@@ -24,7 +25,7 @@ const smallCard = (model: string): string => join(root, `${model.split('/').pop(
 
 const modelOrigin = (model: string): PredictionOrigin => ({
   kind: 'model',
-  run: runSettings([root], {
+  run: runSettings(argumentInputs([root]), {
     output: '.',
     model,
     card: smallCard(model),
@@ -32,6 +33,11 @@ const modelOrigin = (model: string): PredictionOrigin => ({
     provider: 'cpu',
     workers: 1,
     threads: 1,
+    'input-size': undefined,
+    'strict-provider': undefined,
+    'progress-interval': undefined,
+    base: undefined,
+    null: false,
     shard: undefined,
     'max-pixels': 1e8,
     'fail-fast': false,

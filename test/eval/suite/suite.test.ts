@@ -29,6 +29,7 @@ import {
 } from '../../../src/eval/suite/index.js'
 import type {EvalReport, ShardInfo} from '../../../src/eval/types.js'
 import {runSettings} from '../../../src/flags.js'
+import {argumentInputs} from '../../../src/pipeline/sources/inputs.js'
 import {DptError} from '../../../src/pipeline/errors.js'
 import {fixture} from '../../helpers/fixtures.js'
 import {makeSixDatasets} from './six-datasets.js'
@@ -41,7 +42,7 @@ const reports: SuiteReports = {}
 
 const origin = (): PredictionOrigin => ({
   kind: 'model',
-  run: runSettings([root], {
+  run: runSettings(argumentInputs([root]), {
     output: '.',
     model: MODEL,
     card: join(root, 'small.card.json'),
@@ -59,6 +60,11 @@ const origin = (): PredictionOrigin => ({
     'mem-arena': true,
     'skip-existing': false,
     overwrite: false,
+    base: undefined,
+    null: false,
+    'input-size': undefined,
+    'strict-provider': undefined,
+    'progress-interval': undefined,
   }),
 })
 

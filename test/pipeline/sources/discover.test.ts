@@ -3,7 +3,11 @@ import {mkdtempSync, mkdirSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
-import {discover} from '../../../src/pipeline/sources/discover.js'
+import {discover as discoverAll, type DiscoverOptions} from '../../../src/pipeline/sources/discover.js'
+import {argumentInputs} from '../../../src/pipeline/sources/inputs.js'
+
+/** The files of arguments only (lists and --base have their own tests). */
+const discover = async (patterns: string[], cwd: string, options?: DiscoverOptions) => (await discoverAll(argumentInputs(patterns), cwd, options)).files
 
 function tree(files: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'dpt-discover-'))
