@@ -31,6 +31,8 @@ export abstract class ImageCommand extends DptCommand {
     typedFlags: RunFlagValues & VideoFlagValues,
     warnings: readonly string[],
     makeTask: (settings: RunSettings) => ImageTask<Size>,
+    /** --html: the run's contact sheet, written after the run with its result and summary; returns the pages. */
+    html?: {finish(result: RunResult, summary: readonly string[]): Promise<readonly string[]>},
   ): Promise<RunResult> {
     const flags = withEnvDefaults(typedFlags, this.environment)
     const ui = this.progress(flags['progress-interval'])
@@ -51,7 +53,9 @@ export abstract class ImageCommand extends DptCommand {
         videoSettings(flags, process.env),
       )
       ui.stop()
-      if (!this.jsonEnabled()) for (const line of summaryLines(result, flags.output)) this.logToStderr(line)
+      const summary = summaryLines(result, flags.output)
+      const pages = html === undefined ? [] : await html.finish(result, summary)
+      if (!this.jsonEnabled()) for (const line of [...summary, ...pages.slice(0, 1).map((p) => `contact sheet: ${p}`)]) this.logToStderr(line)
       process.exitCode = result.exitCode
       return {...result, warnings: [...this.warnings]}
     } finally {

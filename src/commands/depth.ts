@@ -8,7 +8,11 @@ import {DEPTH_VIDEO_FORMATS, type DepthVideoFormat} from '../pipeline/sinks/dept
 import {DEFAULT_EMA} from '../video/stabilize.js'
 import {COLORMAPS} from '../pipeline/render/colormap.js'
 import {DEPTH_FORMATS, type DepthFormat} from '../pipeline/sinks/depth-files.js'
-import type {RunResult} from '../pipeline/images.js'
+import {runSheetOf} from '../html/contact/run-sheet.js'
+import {htmlFlags} from '../html/flags.js'
+import type {ImageTask, RunResult} from '../pipeline/images.js'
+import type {DepthPrediction} from '../pipeline/postprocess/depth.js'
+import type {RunSettings} from '../pipeline/settings.js'
 import {depthTask} from '../pipeline/tasks/depth.js'
 import {rangeFlag, rangeWithGlobal, rangeWithVideo} from '../range-flag.js'
 
@@ -24,6 +28,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> depth ./imgs -o out --model dpt-large --dtype fp16',
     '<%= config.bin %> depth "shots/**/*.jpg" -o out --model m.onnx --format png16,pfm --normalize global',
     '<%= config.bin %> depth ./imgs -o out --model ./dpt --format color --colormap turbo --shard 1/4 --json',
+    '<%= config.bin %> depth ./imgs -o out --html sheet       # sheet/index.html: inputs next to outputs, timings, failures',
     'find shots -newer last-run -name "*.jpg" -print0 | <%= config.bin %> depth --null - -o out --base shots --skip-existing',
     '<%= config.bin %> depth ./imgs -o out --format png16,color --range 0,12   # one fixed scale for every image',
     '<%= config.bin %> depth clip.mp4 -o out --format mkv16,mp4 --normalize stable --side-by-side   # lossless + viewable video',
@@ -33,6 +38,7 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     ...runFlags,
     ...videoFlags,
+    ...htmlFlags,
     format: formatFlag([...DEPTH_FORMATS, ...DEPTH_VIDEO_FORMATS], 'png16'),
     colormap: Flags.option({options: COLORMAPS, default: 'inferno' as const, summary: 'Colormap of the color format.'})(),
     normalize: Flags.option({
@@ -70,7 +76,8 @@ ${EXIT_CODES_HELP}`
     if (rangeVideo !== undefined) throw rangeVideo
     const typed = typedFlags(flags, metadata)
     const warnings = [...modelFlagWarnings(flags, typed), ...depthFlagWarnings(flags, typed)]
-    return this.runTask('depth', argv as string[], flags, warnings, (settings) =>
+    const sheet = runSheetOf(flags, 'depth', {colormap: flags.colormap, cwd: process.cwd(), env: process.env})
+    const task = (settings: RunSettings): ImageTask<DepthPrediction> =>
       depthTask({
         outDir: settings.outDir,
         formats,
@@ -82,7 +89,7 @@ ${EXIT_CODES_HELP}`
         kernels: settings.kernels,
         crf: flags.crf,
         sideBySide: flags['side-by-side'],
-      }),
-    )
+      })
+    return this.runTask('depth', argv as string[], flags, warnings, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

@@ -4,7 +4,11 @@ import {invalidFlag} from '../cli/invalid.js'
 import {modelFlagWarnings, segmentFlagWarnings, typedFlags} from '../cli/unused-flags.js'
 import {segmentTask} from '../pipeline/tasks/segment.js'
 import {EXIT_CODES_HELP, formatFlag, inputsArg, runFlags} from '../flags.js'
-import {type RunResult} from '../pipeline/images.js'
+import {runSheetOf} from '../html/contact/run-sheet.js'
+import {htmlFlags} from '../html/flags.js'
+import type {ImageTask, RunResult} from '../pipeline/images.js'
+import type {SegmentPrediction} from '../pipeline/postprocess/segment.js'
+import type {RunSettings} from '../pipeline/settings.js'
 import {SEGMENT_FORMATS, type SegmentFormat} from '../pipeline/sinks/segment-files.js'
 import {SEGMENT_VIDEO_FORMATS, type SegmentVideoFormat} from '../pipeline/sinks/segment-video.js'
 import {videoFlags} from '../flags-video.js'
@@ -19,6 +23,7 @@ ${EXIT_CODES_HELP}`
     '<%= config.bin %> segment ./imgs -o out --model ./dpt-hybrid-ade20k',
     '<%= config.bin %> segment ./imgs -o out                     # the default model once imported (dpt models info dpt-hybrid-ade20k)',
     '<%= config.bin %> segment ./imgs -o out --model m.onnx --format labels,color,json --label-offset 0',
+    '<%= config.bin %> segment ./imgs -o out --html sheet     # sheet/index.html: inputs next to class maps, class legend',
     '<%= config.bin %> segment @todo.txt -o out --base ./imgs    # the paths listed in todo.txt, one per line',
     '<%= config.bin %> segment clip.mp4 -o out --format labels-mkv,overlay-mp4   # lossless labels + viewable overlay',
   ]
@@ -27,6 +32,7 @@ ${EXIT_CODES_HELP}`
   static override flags = {
     ...runFlags,
     ...videoFlags,
+    ...htmlFlags,
     format: formatFlag([...SEGMENT_FORMATS, ...SEGMENT_VIDEO_FORMATS], 'labels,overlay'),
     'label-offset': Flags.option({
       options: ['1', '0'] as const,
@@ -48,7 +54,8 @@ ${EXIT_CODES_HELP}`
     const {argv, flags, metadata} = await this.parse(Segment)
     const typed = typedFlags(flags, metadata)
     const warnings = [...modelFlagWarnings(flags, typed), ...segmentFlagWarnings(flags, typed)]
-    return this.runTask('segmentation', argv as string[], flags, warnings, (settings) =>
+    const sheet = runSheetOf(flags, 'segment', {cwd: process.cwd(), env: process.env})
+    const task = (settings: RunSettings): ImageTask<SegmentPrediction> =>
       segmentTask({
         outDir: settings.outDir,
         formats: flags.format.split(',') as (SegmentFormat | SegmentVideoFormat)[],
@@ -56,7 +63,7 @@ ${EXIT_CODES_HELP}`
         alpha: flags.alpha,
         crf: flags.crf,
         sideBySide: flags['side-by-side'],
-      }),
-    )
+      })
+    return this.runTask('segmentation', argv as string[], flags, warnings, (settings) => sheet?.wrap(task(settings)) ?? task(settings), sheet)
   }
 }

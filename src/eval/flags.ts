@@ -28,7 +28,11 @@ export const reportFlags = {
     summary: 'Fail (exit 6) when a metric crosses a threshold, e.g. "mIoU<47.5" or "absRel>0.1" (repeatable; < <= > >=).',
     helpGroup: 'GATES',
   }),
-  baseline: Flags.string({summary: 'An earlier report to compare with (--max-regression).', helpGroup: 'GATES', dependsOn: ['max-regression']}),
+  baseline: Flags.string({
+    summary: 'An earlier report to compare with: --max-regression gates it, --html shows the deltas and a comparison page.',
+    helpGroup: 'GATES',
+    relationships: [{type: 'some', flags: ['max-regression', 'html']}],
+  }),
   'max-regression': Flags.string({
     multiple: true,
     multipleNonGreedy: true,

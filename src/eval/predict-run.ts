@@ -39,6 +39,11 @@ export interface EvalRunSettings {
   readonly allowEmptyShard?: boolean
   /** Also the temporal consistency error of consecutive frames (dpt eval --temporal, sequence datasets). */
   readonly temporal?: boolean
+  /**
+   * Called once the scorer exists (the protocol is known), before any image is scored, with the class names the
+   * report will carry: the HTML report sets `scorer.onScored` here to see every scored image.
+   */
+  readonly watch?: (scorer: Scorer, classNames: readonly string[] | undefined) => void
 }
 
 export interface EvalOutcome {
@@ -106,6 +111,14 @@ async function withModel(
     const kind = predictionKind(card)
     const protocol = protocolFor(settings, card, kind)
     const scorer = new Scorer(dataset, protocol, {temporal: settings.temporal})
+    // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
+    const classNames =
+      dataset.task === 'segment'
+        ? card.labels === undefined || card.labels.length === dataset.classNames.length
+          ? dataset.classNames
+          : card.labels
+        : undefined
+    settings.watch?.(scorer, classNames)
     const stages: EvalStages<Scorable> =
       protocol.task === 'segment' ? segmentEvalStages(card, {scales: protocol.scales, flip: protocol.flip}, run.kernels) : depthEvalStages(card, run.kernels)
     const samples: EvalImageSample[] = runnable.map((s) => ({
@@ -137,13 +150,7 @@ async function withModel(
         predictionKind: dataset.task === 'segment' ? null : kind,
         ...(run.inputSize === undefined ? {} : {inputSize: run.inputSize}),
       },
-      // The dataset names its classes (objectInfo150.txt) unless the model has another number of them.
-      classNames:
-        dataset.task === 'segment'
-          ? card.labels === undefined || card.labels.length === dataset.classNames.length
-            ? dataset.classNames
-            : card.labels
-          : undefined,
+      classNames,
       interrupted: outcome.interrupted,
     }
   } finally {
@@ -156,6 +163,7 @@ async function withFiles(settings: EvalRunSettings, source: PredictionSource, ru
   const dataset = settings.dataset
   const protocol = protocolFor(settings, undefined, source.kind)
   const scorer = new Scorer(dataset, protocol, {temporal: settings.temporal})
+  settings.watch?.(scorer, dataset.task === 'segment' ? dataset.classNames : undefined)
   const samples = savedPredictionSamples(source, runnable, protocol)
   const outcome = await runPipeline({
     samples,

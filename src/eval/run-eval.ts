@@ -1,6 +1,9 @@
 import {resolve} from 'node:path'
 import {DptError, ExitCode} from '../pipeline/errors.js'
 import type {RunEvents} from '../pipeline/run.js'
+import {appendHtmlSummary} from '../html/summary.js'
+import type {EvalHtml} from '../html/eval/eval-html.js'
+import {shownPath} from '../html/eval/eval-html.js'
 import {openDataset} from './datasets/index.js'
 import {writeReportTargets} from './outputs.js'
 import {evaluate} from './predict-run.js'
@@ -32,7 +35,22 @@ function exitCodeOf(report: EvalReport, gates: GateOutcome): ExitCode {
   return ExitCode.ok
 }
 
-async function finish(report: EvalReport, gateSettings: GateSettings, targets: ReportTargets, cwd: string, notes: string[] = []): Promise<EvalResult> {
+/** --html: the pages (and their line in the job summary); the run's images were handed to it while scoring. */
+export interface HtmlTarget {
+  readonly html: EvalHtml
+  /** --html-artifact. */
+  readonly artifact: string | undefined
+  readonly env: Readonly<Record<string, string | undefined>>
+}
+
+async function finish(
+  report: EvalReport,
+  gateSettings: GateSettings,
+  targets: ReportTargets,
+  cwd: string,
+  notes: string[] = [],
+  html?: HtmlTarget,
+): Promise<EvalResult> {
   const baseline = gateSettings.baseline === undefined ? undefined : await readReport(resolve(cwd, gateSettings.baseline))
   const gates = evaluateGates(report, gateSettings.gates, baseline)
   const written = await writeReportTargets(targets, cwd, {
@@ -40,11 +58,17 @@ async function finish(report: EvalReport, gateSettings: GateSettings, targets: R
     csv: () => renderCsv(report),
     markdown: () => renderMarkdown(report, gates),
   })
+  if (html !== undefined) {
+    const pages = await html.html.write(report, baseline)
+    written.push(...pages.map((p) => shownPath(cwd, p)))
+    const page = shownPath(cwd, pages[0]!)
+    await appendHtmlSummary(html.env, {kind: 'evaluation report', page, ...(html.artifact === undefined ? {} : {artifact: html.artifact})})
+  }
   return {report, gates, written, notes, warnings: [], exitCode: exitCodeOf(report, gates)}
 }
 
 /** dpt eval: dataset → predictions → scores → report, gates and files. */
-export async function runEval(settings: EvalSettings, events: RunEvents = {}): Promise<EvalResult> {
+export async function runEval(settings: EvalSettings, events: RunEvents = {}, html?: HtmlTarget): Promise<EvalResult> {
   const dataset = await openDataset(settings.dataset)
   // Read the baseline before the (long) run: a wrong path should not cost an evaluation.
   if (settings.gates.baseline !== undefined) await readReport(resolve(settings.cwd, settings.gates.baseline))
@@ -57,6 +81,13 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
       depthProtocol: settings.depthProtocol,
       segmentProtocol: settings.segmentProtocol,
       temporal: settings.temporal,
+      ...(html === undefined
+        ? {}
+        : {
+            watch: (scorer, classNames) => {
+              html.html.watch(scorer, classNames)
+            },
+          }),
     },
     events,
   )
@@ -83,11 +114,16 @@ export async function runEval(settings: EvalSettings, events: RunEvents = {}): P
           `${dataset.name}${dataset.split === null ? '' : ` ${dataset.split}`} has ${dataset.standardSize} images in its standard split; this folder lists ${dataset.samples.length}, so the numbers are not comparable with published ones.`,
         ]
       : []
-  return finish(report, settings.gates, settings.targets, settings.cwd, notes)
+  return finish(report, settings.gates, settings.targets, settings.cwd, notes, html)
 }
 
 /** dpt eval merge: the partial reports of every shard → the report the single run would have written. */
-export async function runMerge(parts: readonly string[], gates: GateSettings, targets: ReportTargets, cwd: string): Promise<EvalResult> {
+export async function runMerge(parts: readonly string[], gates: GateSettings, targets: ReportTargets, cwd: string, html?: HtmlTarget): Promise<EvalResult> {
   const reports = await Promise.all(parts.map((p) => readReport(resolve(cwd, p))))
-  return finish(mergeReports(reports), gates, targets, cwd)
+  return finish(mergeReports(reports), gates, targets, cwd, [], html)
+}
+
+/** dpt eval report: a saved report's pages (and gates, files), without scoring again. */
+export async function runSavedReport(path: string, gates: GateSettings, targets: ReportTargets, cwd: string, html?: HtmlTarget): Promise<EvalResult> {
+  return finish(await readReport(resolve(cwd, path)), gates, targets, cwd, [], html)
 }

@@ -1,4 +1,6 @@
+import {appendFile} from 'node:fs/promises'
 import {posix} from 'node:path'
+import {DptError, ExitCode, messageOf} from '../pipeline/errors.js'
 
 export interface HtmlArtifact {
   /** What the pages are: "evaluation report", "contact sheet". */
@@ -28,4 +30,20 @@ export function htmlSummaryLine(a: HtmlArtifact): string {
   if (a.artifact === undefined) return `**HTML ${a.kind}:** open ${page} (written by this job; upload its folder as an artifact to keep it).`
   const artifact = a.runUrl === undefined ? `artifact ${code(a.artifact)}` : `artifact [${code(a.artifact)}](${a.runUrl}#artifacts)`
   return `**HTML ${a.kind}:** download the ${artifact} and open ${page} (static pages, no network needed).`
+}
+
+/**
+ * Appends `htmlSummaryLine` to $GITHUB_STEP_SUMMARY (a no-op when it is unset or empty), the run's URL read from
+ * the same environment. Returns the file written, if any.
+ */
+export async function appendHtmlSummary(env: Readonly<Record<string, string | undefined>>, a: Omit<HtmlArtifact, 'runUrl'>): Promise<string | undefined> {
+  const file = env.GITHUB_STEP_SUMMARY
+  if (file === undefined || file === '') return undefined
+  const runUrl = githubRunUrl(env)
+  try {
+    await appendFile(file, `\n${htmlSummaryLine({...a, ...(runUrl === undefined ? {} : {runUrl})})}\n`)
+  } catch (error) {
+    throw new DptError(`Could not append to $GITHUB_STEP_SUMMARY (${file}): ${messageOf(error)}`, {exitCode: ExitCode.internal, cause: error})
+  }
+  return file
 }

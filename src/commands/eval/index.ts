@@ -2,6 +2,8 @@ import {DptCommand} from '../../cli/base.js'
 import {resolveModelFlag} from '../../cli/model-flag.js'
 import {evalFlagWarnings, typedFlags} from '../../cli/unused-flags.js'
 import {evalFlags} from '../../eval/flags.js'
+import {htmlTargetOf} from '../../html/eval/html-target.js'
+import {htmlFlags, htmlImagesFlag} from '../../html/flags.js'
 import {EVAL_EXIT_CODES_HELP, runEval, type EvalResult} from '../../eval/run-eval.js'
 import {renderTable} from '../../eval/report/index.js'
 import {evalSettings, isSegmentation} from '../../eval/settings.js'
@@ -22,8 +24,9 @@ ${EVAL_EXIT_CODES_HELP}`
     '<%= config.bin %> eval --dataset nyu --data ./nyu --predictions ./out --alignment scale-shift-disparity',
     '<%= config.bin %> eval --dataset diw --data ./DIW --model dpt-hybrid --fail-if "whdr>11.5"',
     '<%= config.bin %> eval --dataset ade20k --data ./ADE --model ./dpt-ade --shard auto/8 --report parts/$JOB_COMPLETION_INDEX.json',
+    '<%= config.bin %> eval --dataset ade20k --data ./ADE --model ./dpt-ade --report ade.json --html ade-html --baseline last.json',
   ]
-  static override flags = evalFlags
+  static override flags = {...evalFlags, ...htmlFlags, ...htmlImagesFlag}
 
   async run(): Promise<EvalResult> {
     const {flags: typedValues, metadata} = await this.parse(Eval)
@@ -36,7 +39,7 @@ ${EVAL_EXIT_CODES_HELP}`
     try {
       const tty = process.stderr.isTTY && !json
       const model = flags.model === undefined ? undefined : await resolveModelFlag(flags, isSegmentation(flags) ? 'segmentation' : 'depth', tty)
-      const result = await runEval(evalSettings({...flags, model}, process.env), ui)
+      const result = await runEval(evalSettings({...flags, model}, process.env), ui, htmlTargetOf(flags, process.cwd(), process.env))
       ui.stop()
       if (!json) {
         this.log(renderTable(result.report, {gates: result.gates}))

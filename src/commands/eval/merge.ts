@@ -2,6 +2,8 @@ import {resolve} from 'node:path'
 import {Args} from '@oclif/core'
 import {DptCommand} from '../../cli/base.js'
 import {reportFlags} from '../../eval/flags.js'
+import {htmlTargetOf} from '../../html/eval/html-target.js'
+import {htmlFlags, htmlPartsFlag} from '../../html/flags.js'
 import {EVAL_EXIT_CODES_HELP, runMerge, type EvalResult} from '../../eval/run-eval.js'
 import {renderTable} from '../../eval/report/index.js'
 import {gateSettings, reportTargets} from '../../eval/settings.js'
@@ -14,16 +16,20 @@ export default class EvalMerge extends DptCommand {
   static override description = `Every shard 1..n must be given once; the result equals the report of one run over the whole dataset.
 Gates (--fail-if, --baseline + --max-regression) apply to the merged report.
 ${EVAL_EXIT_CODES_HELP}`
-  static override examples = ['<%= config.bin %> eval merge parts/*.json --report ade.json --fail-if "mIoU<47.5"']
+  static override examples = [
+    '<%= config.bin %> eval merge parts/*.json --report ade.json --fail-if "mIoU<47.5"',
+    "<%= config.bin %> eval merge parts/*.json --report ade.json --html ade-html --html-parts html-1,html-2   # worst and best from the shards' panels",
+  ]
   static override strict = false
   static override args = {parts: Args.string({required: true, description: 'partial report files (JSON) of every shard'})}
-  static override flags = reportFlags
+  static override flags = {...reportFlags, ...htmlFlags, ...htmlPartsFlag}
 
   async run(): Promise<EvalResult | SuiteResult> {
     const {argv, flags} = await this.parse(EvalMerge)
     const parts = argv as string[]
     if (parts[0] !== undefined && (await isSuiteReportFile(resolve(parts[0])))) return this.mergeSuite(parts, flags)
-    const result = await runMerge(parts, gateSettings(flags), reportTargets(flags, process.env), process.cwd())
+    const cwd = process.cwd()
+    const result = await runMerge(parts, gateSettings(flags), reportTargets(flags, process.env), cwd, htmlTargetOf(flags, cwd, process.env))
     if (!this.jsonEnabled()) this.log(renderTable(result.report, {gates: result.gates}))
     process.exitCode = result.exitCode
     return result
@@ -32,11 +38,11 @@ ${EVAL_EXIT_CODES_HELP}`
   /** Shards of `dpt eval suite`: the suite's own merge, with column gates. */
   private async mergeSuite(
     parts: string[],
-    flags: {report?: string | undefined; csv?: string | undefined; 'fail-if'?: string[] | undefined; baseline?: string | undefined},
+    flags: {report?: string | undefined; csv?: string | undefined; 'fail-if'?: string[] | undefined; baseline?: string | undefined; html?: string | undefined},
   ): Promise<SuiteResult> {
-    if (flags.csv !== undefined || flags.baseline !== undefined) {
-      throw new DptError("--csv and --baseline apply to one dataset's report, not to a suite", {
-        remedy: 'Merge the suite, then use --report-dir reports per dataset (dpt eval suite).',
+    if (flags.csv !== undefined || flags.baseline !== undefined || flags.html !== undefined) {
+      throw new DptError("--csv, --baseline and --html apply to one dataset's report, not to a suite", {
+        remedy: 'Merge the suite, then use --report-dir reports per dataset (dpt eval suite); dpt eval report FILE --html DIR renders one of them.',
       })
     }
     const result = await runSuiteMerge(parts, {

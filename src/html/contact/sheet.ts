@@ -42,6 +42,8 @@ const ROW_CLASSES = 4
  */
 export class ContactSheet {
   private readonly entries: ContactEntry[] = []
+  /** Where each input's entry is in `entries`: `amend` completes an entry after the run. */
+  private readonly index = new Map<string, number>()
   private readonly maxSide: number
   private readonly quality: number
 
@@ -52,7 +54,24 @@ export class ContactSheet {
 
   /** An input without pixels to show (failed, skipped). */
   add(entry: ContactEntry): void {
-    this.entries.push(entry)
+    this.put(entry)
+  }
+
+  /**
+   * What is known of an input only once the run ends (its stage timings, its files, a failure in a later sink):
+   * laid over its entry, or a new entry for an input that never got thumbnails.
+   */
+  amend(input: string, patch: Omit<ContactEntry, 'input' | 'thumbs'>): void {
+    const at = this.index.get(input)
+    this.put(at === undefined ? {input, ...patch} : {...this.entries[at]!, ...patch})
+  }
+
+  private put(entry: ContactEntry): void {
+    const at = this.index.get(entry.input)
+    if (at === undefined) {
+      this.index.set(entry.input, this.entries.length)
+      this.entries.push(entry)
+    } else this.entries[at] = entry
   }
 
   /** A depth output: `values` at the input's size (disparity or metres, as the run wrote them). */
@@ -60,7 +79,7 @@ export class ContactSheet {
     const lut = colormapLut(this.options.colormap ?? 'inferno')
     const thumb = depthThumb(values, width, height, this.maxSide, lut, this.options.nearIsLarge ?? true)
     const thumbs = await this.writeThumbs(entry.input, image, thumb.image, 'jpg')
-    this.entries.push({...entry, width, height, thumbs, range: {min: thumb.min, max: thumb.max}})
+    this.put({...entry, width, height, thumbs, range: {min: thumb.min, max: thumb.max}})
   }
 
   /** A segmentation output: class indices 0..n−1 at the input's size. */
@@ -68,7 +87,7 @@ export class ContactSheet {
     const thumb = classThumb(classes, width, height, this.maxSide, this.options.palette ?? [])
     const thumbs = await this.writeThumbs(entry.input, image, thumb.image, 'png')
     const top = [...thumb.shares].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, ROW_CLASSES)
-    this.entries.push({...entry, width, height, thumbs, classes: top})
+    this.put({...entry, width, height, thumbs, classes: top})
   }
 
   /** Writes `sheet.json` and the pages; returns the pages' paths, first page first. */
