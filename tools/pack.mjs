@@ -1,6 +1,8 @@
-// npm pack/publish hooks (package.json prepack/postpack): `node tools/pack.mjs pre|post`, run after the build.
+// npm pack/publish hooks (package.json prepack/postpack): `node tools/pack.mjs pre|post`, run after the build;
+// `manifest` alone is the last step of `npm run build`.
 //
-// pre writes two things into the tree that `npm pack` then takes, and post puts the tree back:
+// pre writes two things into the tree that `npm pack` then takes, and post puts onnxruntime-node back (the manifest,
+// ignored by git, stays: the build writes it too, so a tree that was built always has one in step with dist/):
 // - oclif.manifest.json: oclif reads the commands' metadata from it instead of importing every command
 //   (`dpt --version` 0.70 → 0.29 s, `dpt depth --help` 1.24 → 0.43 s).
 // - the bundled onnxruntime-node without its postinstall. On linux/x64, with no flag set, that script downloads
@@ -28,9 +30,7 @@ async function pre() {
   const cuda = CUDA_FILES.map((f) => join(dirname(ortJson), 'bin', 'napi-v6', 'linux', 'x64', f)).filter((f) => existsSync(f))
   if (cuda.length > 0) throw new Error(`${cuda.join(', ')} would be packed: pack from a tree installed with ONNXRUNTIME_NODE_INSTALL=skip npm ci`)
 
-  const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true})
-  await plugin.load()
-  writeFileSync(manifest, JSON.stringify(plugin.manifest, null, 2) + '\n')
+  await writeManifest()
 
   const ort = JSON.parse(readFileSync(ortJson, 'utf8'))
   if (ort.scripts?.postinstall === undefined) return
@@ -40,12 +40,20 @@ async function pre() {
   writeFileSync(ortJson, JSON.stringify(ort, null, 2) + '\n')
 }
 
+/** oclif.manifest.json from the built commands (also `npm run build`: every dpt the tests start loads faster). */
+async function writeManifest() {
+  rmSync(manifest, {force: true})
+  const plugin = new Plugin({root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true})
+  await plugin.load()
+  writeFileSync(manifest, JSON.stringify(plugin.manifest, null, 2) + '\n')
+}
+
 function post() {
   if (existsSync(savedOrtJson)) renameSync(savedOrtJson, ortJson)
-  rmSync(manifest, {force: true})
 }
 
 const step = process.argv[2]
 if (step === 'pre') await pre()
+else if (step === 'manifest') await writeManifest()
 else if (step === 'post') post()
 else throw new Error('usage: node tools/pack.mjs pre|post')

@@ -9,10 +9,13 @@ const require = createRequire(import.meta.url)
 // models/eval-report.schema.json is the one definition of the report format: documentation and validation.
 const schema = require('../../../../models/eval-report.schema.json') as object
 
-const validate = new Ajv({allErrors: true, allowUnionTypes: true}).compile(schema)
+// Compiled on first use: only the commands that read or write a report pay for it.
+let compiled: ReturnType<Ajv['compile']> | undefined
+const validator = (): ReturnType<Ajv['compile']> => (compiled ??= new Ajv({allErrors: true, allowUnionTypes: true}).compile(schema))
 
 /** Problems with a report's JSON, one line each, empty when it is valid. */
 export function checkReportJson(json: unknown): string[] {
+  const validate = validator()
   if (validate(json)) return []
   return (validate.errors ?? []).map((e) => `${e.instancePath === '' ? 'report' : e.instancePath.slice(1).replaceAll('/', '.')} ${e.message ?? 'is invalid'}`)
 }

@@ -10,10 +10,14 @@ const require = createRequire(import.meta.url)
 // models/eval-suite.schema.json refers to each dataset's report by the report schema's own $id.
 const reportSchema = require('../../../../models/eval-report.schema.json') as object
 const suiteSchema = require('../../../../models/eval-suite.schema.json') as object
-const validate = new Ajv({allErrors: true, allowUnionTypes: true}).addSchema(reportSchema).compile(suiteSchema)
+// Compiled on first use: only the suite's commands pay for it.
+let compiled: ReturnType<Ajv['compile']> | undefined
+const validator = (): ReturnType<Ajv['compile']> =>
+  (compiled ??= new Ajv({allErrors: true, allowUnionTypes: true}).addSchema(reportSchema).compile(suiteSchema))
 
 /** Problems with a suite report's JSON, one line each, empty when it is valid. */
 export function checkSuiteJson(json: unknown): string[] {
+  const validate = validator()
   const problems = validate(json)
     ? []
     : (validate.errors ?? []).map(
