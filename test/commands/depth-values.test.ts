@@ -175,6 +175,21 @@ describe('dpt depth: values you can map back', () => {
     }
   })
 
+  it('refuses --range with the video formats and with --normalize stable (they choose their scale per frame), exit 2 with and without --json', async () => {
+    for (const extra of [
+      ['--format', 'png16,mkv16'],
+      ['--format', 'png16', '--normalize', 'stable'],
+    ]) {
+      for (const json of [[], ['--json']]) {
+        const r = await runCli(['depth', ...inputs, '-o', join(root, 'x'), '--model', MODEL, '--range', '0,1', ...extra, ...json])
+        assert.equal(r.code, 2, `${extra.join(' ')} ${json.join(' ')}: ${r.stderr}`)
+        const said = json.length === 0 ? oneLine(r.stderr) : r.stdout
+        const expected = extra.includes('stable') ? 'not to --normalize stable' : 'not to --format mkv16'
+        assert.ok(said.includes(`--range applies to the per-image formats (png16, png8, color), ${expected}`), said)
+      }
+    }
+  })
+
   it('says how a metric PNG maps back: the scale, no normalisation', async () => {
     const dir = join(root, 'metric')
     mkdirSync(dir)
