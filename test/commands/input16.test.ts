@@ -39,9 +39,14 @@ describe('16-bit inputs end to end', () => {
       assert.equal(k.code, 0, k.stderr)
       for (const name of names) {
         const golden = readNpy(fixture('input16', `${name}.${model}.depth.npy`)).data as Float32Array
-        // The same graph on onnxruntime on both sides, one thread: measured equal bit for bit.
-        assert.deepEqual(depthOf(out, name), golden, name)
+        // The same graph on onnxruntime on both sides, one thread: equal bit for bit on the CPU the goldens were made
+        // on, but onnxruntime picks its matrix kernels by instruction set (AVX2, AVX-512), which moves the last bits.
+        // So the tolerance of the reference goldens (goldens.test.ts): 1e-4 of the range. The network input is
+        // checked bit for bit where it is made (test/pipeline/sixteen-bit.test.ts); reading the wrong byte moves the
+        // depth by more than 1e-3 of the range (below).
         const range = golden.reduce((m, v) => Math.max(m, v), -Infinity) - golden.reduce((m, v) => Math.min(m, v), Infinity)
+        const worst = maxDiff(depthOf(out, name), golden)
+        assert.ok(worst <= 1e-4 * range, `${name}: max |Δ| ${worst} > 1e-4 × range ${range}`)
         assert.ok(maxDiff(depthOf(full, name), golden) > 1e-3 * range, `${name}: --keep-16bit should change the input`)
       }
     })
