@@ -28,7 +28,7 @@ export interface DepthOptions {
    * one-pass temporal normalisation of each video (stable-range.ts), per image for still images.
    */
   readonly normalize: 'image' | 'global' | 'stable'
-  /** --ema: the one-pass normalisation's EMA weight (default 0.1). */
+  /** --ema: the one-pass normalisation's EMA weight (default DEFAULT_EMA). */
   readonly emaWeight?: number
   /** --range: one fixed min/max for the normalised file formats (values outside clamp); wins over `normalize`. */
   readonly range?: ValueRange | undefined
