@@ -182,6 +182,18 @@ export function withEnvDefaults<F extends EnvFlags>(flags: F, env: EnvDefaults):
   }
 }
 
+/** The flags modelRunSettings sets itself. */
+type OwnFileFlags = 'output' | 'shard' | 'skip-existing' | 'overwrite' | 'base' | 'null'
+
+/**
+ * The run settings of a command that runs a model over what it reads itself (dpt eval, dpt eval suite): the model
+ * flags as depth and segment take them (model, threads, provider, …), and none of the file source's own (output
+ * folder, sharding of files, existing outputs, input lists).
+ */
+export function modelRunSettings(inputs: InputSpec, flags: Omit<ResolvedRunFlags, OwnFileFlags>): RunSettings {
+  return runSettings(inputs, {...flags, output: '.', shard: undefined, 'skip-existing': false, overwrite: false, base: undefined, null: false})
+}
+
 /** The one place raw flags become settings; nothing downstream reads flags or guesses defaults. */
 export function runSettings(inputs: InputSpec, flags: ResolvedRunFlags): RunSettings {
   const cwd = process.cwd()

@@ -1,6 +1,6 @@
 import type {GraphOptimizationLevel} from '../pipeline/infer/protocol.js'
 import {resolve} from 'node:path'
-import {runSettings} from '../flags.js'
+import {modelRunSettings} from '../flags.js'
 import type {Dtype} from '../model/locate.js'
 import type {Provider} from '../pipeline/infer/providers.js'
 import type {Size} from '../pipeline/sample.js'
@@ -166,16 +166,7 @@ export function evalSettings(flags: EvalFlagValues, env: NodeJS.ProcessEnv, cwd 
       : {
           kind: 'model',
           // The model flags go through the same runSettings as depth/segment (model resolution, threads, provider).
-          run: runSettings(argumentInputs([flags.data]), {
-            ...flags,
-            model: flags.model!,
-            output: '.',
-            shard: undefined,
-            'skip-existing': false,
-            overwrite: false,
-            base: undefined,
-            null: false,
-          }),
+          run: modelRunSettings(argumentInputs([flags.data]), {...flags, model: flags.model!}),
         }
   const depthDataset = flags.dataset as ProtocolDataset
   const overrides = {

@@ -12,15 +12,49 @@ export interface OutputTarget {
   readonly sampleAspect?: Rational | undefined
 }
 
-/** FFV1 in Matroska, every frame a key frame with slice CRCs: lossless, seekable, damage detectable. */
+/** FFV1, every frame a key frame with slice CRCs: lossless, seekable, damage detectable (before the container). */
+export const ffv1Args = (pixelFormat: 'gray16le' | 'gray'): string[] => [
+  '-map',
+  '0:v',
+  '-c:v',
+  'ffv1',
+  '-level',
+  '3',
+  '-g',
+  '1',
+  '-slicecrc',
+  '1',
+  '-pix_fmt',
+  pixelFormat,
+]
+
+/** FFV1 in Matroska. */
 function ffv1(target: OutputTarget, pixelFormat: 'gray16le' | 'gray'): EncoderSpec {
-  return {
-    ...target,
-    pixelFormat,
-    extraInputs: () => [],
-    startAtZero: false,
-    outputArgs: ['-map', '0:v', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-pix_fmt', pixelFormat, '-f', 'matroska'],
-  }
+  return {...target, pixelFormat, extraInputs: () => [], startAtZero: false, outputArgs: [...ffv1Args(pixelFormat), '-f', 'matroska']}
+}
+
+/** The BT.709 tags of the viewable H.264 (see h264Filter). */
+export const BT709_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709']
+
+/**
+ * The filter chain of a viewable H.264 from RGB24 frames: yuv420p needs even sizes, so an odd width or height is
+ * padded by one black column/row at the right/bottom (no pixel is resampled); BT.709 limited range (what players
+ * assume for HD; grey is the same under any matrix); the source's sample aspect ratio.
+ */
+export function h264Filter(target: OutputTarget): string {
+  const filters: string[] = []
+  if (target.width % 2 !== 0 || target.height % 2 !== 0)
+    filters.push(`pad=${target.width + (target.width % 2)}:${target.height + (target.height % 2)}:0:0:black`)
+  filters.push('scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p')
+  const sar = target.sampleAspect
+  filters.push(sar !== undefined && sar.num > 0 && sar.den > 0 ? `setsar=${sar.num}/${sar.den}` : 'setsar=1')
+  return filters.join(',')
+}
+
+/** x264's constant rate factor, checked: an integer from 0 to 51. */
+export function checkedCrf(crf: number): number {
+  if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new RangeError(`crf must be an integer from 0 to 51, got ${crf}`)
+  return crf
 }
 
 /**
@@ -63,14 +97,7 @@ export const MP4_AUDIO = new Set(['aac', 'mp3', 'ac3', 'eac3', 'alac'])
  * to AAC when MP4 cannot hold its codec), cut like the frames.
  */
 export function viewableVideo(target: OutputTarget, options: ViewableOptions = {}): EncoderSpec {
-  const crf = options.crf ?? 18
-  if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new RangeError(`crf must be an integer from 0 to 51, got ${crf}`)
-  const filters: string[] = []
-  if (target.width % 2 !== 0 || target.height % 2 !== 0)
-    filters.push(`pad=${target.width + (target.width % 2)}:${target.height + (target.height % 2)}:0:0:black`)
-  filters.push('scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p')
-  const sar = target.sampleAspect
-  filters.push(sar !== undefined && sar.num > 0 && sar.den > 0 ? `setsar=${sar.num}/${sar.den}` : 'setsar=1')
+  const crf = checkedCrf(options.crf ?? 18)
   const audio = options.audio !== undefined && options.audio.codecs.length > 0 ? options.audio : undefined
   const audioArgs: string[] = []
   if (audio !== undefined) {
@@ -91,9 +118,9 @@ export function viewableVideo(target: OutputTarget, options: ViewableOptions = {
     extraInputs,
     startAtZero: true,
     outputArgs: [
-      ...['-map', '0:v', ...audioArgs, '-vf', filters.join(',')],
+      ...['-map', '0:v', ...audioArgs, '-vf', h264Filter(target)],
       ...['-c:v', 'libx264', '-preset', options.preset ?? 'medium', '-crf', String(crf)],
-      ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'],
+      ...BT709_TAGS,
       // No edit list: with frames pushed through a pipe, ffmpeg knows no duration for the last frame, and an
       // edit list ending at the last frame's start hides it (and B-frame delay hides more) from every decoder.
       // Without one the MP4 presents each sample at its own timestamp, which is why they start at 0.

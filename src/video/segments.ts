@@ -1,5 +1,5 @@
 import type {EncoderSpec} from './encode.js'
-import type {OutputTarget} from './encode-specs.js'
+import {BT709_TAGS, checkedCrf, ffv1Args, h264Filter, type OutputTarget} from './encode-specs.js'
 
 /**
  * A video output is encoded in segments of a fixed number of frames, each a complete file, and the segments are
@@ -34,24 +34,12 @@ const BITEXACT = ['-fflags', '+bitexact', '-flags', '+bitexact']
 
 /** The ffmpeg output options of a codec, up to (not including) the container. */
 function codecArgs(codec: SegmentCodec, target: OutputTarget, h264: H264Options | undefined): string[] {
-  if (codec !== 'h264') {
-    const format = codec === 'ffv1-gray16' ? 'gray16le' : 'gray'
-    return ['-map', '0:v', '-c:v', 'ffv1', '-level', '3', '-g', '1', '-slicecrc', '1', '-pix_fmt', format]
-  }
-  // yuv420p needs even sizes: an odd width or height gets one black column/row (no pixel is resampled).
-  const filters: string[] = []
-  if (target.width % 2 !== 0 || target.height % 2 !== 0)
-    filters.push(`pad=${target.width + (target.width % 2)}:${target.height + (target.height % 2)}:0:0:black`)
-  // BT.709 limited range, tagged so: what players assume for HD (grey is the same under any matrix).
-  filters.push('scale=out_color_matrix=bt709:out_range=tv', 'format=yuv420p')
-  const sar = target.sampleAspect
-  filters.push(sar !== undefined && sar.num > 0 && sar.den > 0 ? `setsar=${sar.num}/${sar.den}` : 'setsar=1')
-  const crf = h264?.crf ?? DEFAULT_CRF
-  if (!Number.isInteger(crf) || crf < 0 || crf > 51) throw new RangeError(`crf must be an integer from 0 to 51, got ${crf}`)
+  if (codec !== 'h264') return ffv1Args(codec === 'ffv1-gray16' ? 'gray16le' : 'gray')
+  const crf = checkedCrf(h264?.crf ?? DEFAULT_CRF)
   return [
-    ...['-map', '0:v', '-vf', filters.join(',')],
+    ...['-map', '0:v', '-vf', h264Filter(target)],
     ...['-c:v', 'libx264', '-preset', h264?.preset ?? 'medium', '-crf', String(crf), '-bf', '0'],
-    ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'],
+    ...BT709_TAGS,
   ]
 }
 

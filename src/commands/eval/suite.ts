@@ -5,7 +5,7 @@ import {evalFlags} from '../../eval/flags.js'
 import {EVAL_EXIT_CODES_HELP} from '../../eval/run-eval.js'
 import {paperRow, parseColumnGate, renderZeroShotText, ZERO_SHOT_KEYS, type ZeroShotKey} from '../../eval/suite/index.js'
 import {runSuite, type SuiteResult} from '../../eval/suite/run-suite.js'
-import {runSettings, withEnvDefaults} from '../../flags.js'
+import {modelRunSettings, withEnvDefaults} from '../../flags.js'
 import {loadRegistry} from '../../hub/registry.js'
 import {DptError} from '../../pipeline/errors.js'
 import {parseShard} from '../../pipeline/shard.js'
@@ -86,16 +86,7 @@ ${EVAL_EXIT_CODES_HELP}`
         throw new DptError(`--paper-model ${paperModel} has no row in the paper's table`, {remedy: 'Use dpt-hybrid, dpt-large or midas-v2.1.'})
       }
       const modelPath = await resolveModelFlag(flags, 'depth', tty)
-      const run = runSettings(argumentInputs([]), {
-        ...flags,
-        model: modelPath,
-        output: '.',
-        shard: undefined,
-        'skip-existing': false,
-        overwrite: false,
-        base: undefined,
-        null: false,
-      })
+      const run = modelRunSettings(argumentInputs([]), {...flags, model: modelPath})
       const result = await runSuite(
         {
           cwd: process.cwd(),
