@@ -36,21 +36,24 @@ export function frameImage(frame: VideoFrame, codec: string, sixteenBit: Sixteen
  * hands them over once and forgets them, so the record the scheduler keeps of the sample holds no pixels.
  */
 function frameSample(job: VideoJob, frame: VideoFrame, decodedMs: number, last: boolean, failed: string | undefined, sixteenBit: SixteenBitInput): FrameSample {
-  let pixels: VideoFrame | undefined = frame
-  const stem = frameStem(job.outStem, frame.index)
+  // The closures below see only `pending` and `index`: one that named `frame` would keep the frame's pixels in
+  // their shared scope for as long as the record of the sample lives (a whole video's frames, measured).
+  let pending: VideoFrame | undefined = frame
+  const index = frame.index
+  const stem = frameStem(job.outStem, index)
   return {
     kind: 'image',
-    id: `${job.id}#${frame.index}`,
-    label: `${job.label} [frame ${frame.index}]`,
+    id: `${job.id}#${index}`,
+    label: `${job.label} [frame ${index}]`,
     outStem: stem,
     path: job.path,
     decodedMs,
-    frame: {job, index: frame.index, pts: frame.pts, last, ...(failed === undefined ? {} : {failed})},
+    frame: {job, index, pts: frame.pts, last, ...(failed === undefined ? {} : {failed})},
     read: () => Promise.resolve(new Uint8Array(0)),
     decode: () => {
-      if (pixels === undefined) return Promise.reject(new Error(`frame ${frame.index} was decoded once already`))
-      const image = frameImage(pixels, job.probe.video.codec, sixteenBit)
-      pixels = undefined
+      if (pending === undefined) return Promise.reject(new Error(`frame ${index} was decoded once already`))
+      const image = frameImage(pending, job.probe.video.codec, sixteenBit)
+      pending = undefined
       return Promise.resolve(image)
     },
   }
