@@ -13,10 +13,12 @@ import {resizeCubicUnitInto} from '../../src/kernels/resize-cubic.js'
 import {kernelBackend} from '../../src/kernels/backend.js'
 import {cubicInputKernels} from '../../src/kernels/resize-cubic.wasm.js'
 import {upsampleBicubicWasm} from '../../src/kernels/upsample-bicubic.wasm.js'
-import {WasmInstancePool} from '../../src/kernels/wasm/module.js'
+import {WasmInstance, WasmInstancePool} from '../../src/kernels/wasm/module.js'
 import {wasmKernels, type WasmKernels} from '../helpers/wasm.js'
 import {KERNELS_SOURCE_SHA256} from '../../src/kernels/wasm/kernels.wasm.js'
-import {minMaxFinite, toUint16Reference} from '../../src/kernels/depth-scale.js'
+import {minMaxFinite, toUint16Reference, toUint8Reference} from '../../src/kernels/depth-scale.js'
+import {colormapReferenceWasm, toUint16ReferenceWasm} from '../../src/kernels/depth-scale.wasm.js'
+import {applyColormap, COLORMAPS, colormapLut} from '../../src/pipeline/render/colormap.js'
 import {encodePng16, encodePng16Rows} from '../../src/formats/png16.js'
 import {fixture, readNpy, repoRoot} from '../helpers/fixtures.js'
 import {random} from '../helpers/random.js'
@@ -182,6 +184,62 @@ describe('WebAssembly png16Rows', () => {
 
   it('encodePng16Rows refuses rows of the wrong length', async () => {
     await assert.rejects(encodePng16Rows(new Uint8Array(9), 2, 2), /Expected 10 bytes of rows for 2×2, got 9/)
+  })
+})
+
+describe("WebAssembly 16-bit values and colour levels (the video encoders' frames)", () => {
+  // Lengths around the vector widths (8 values for 16-bit, 4 for colour) leave scalar tails of every size.
+  const maps = (): Float32Array[] =>
+    [1, 3, 4, 7, 8, 9, 61, 1920 * 3 + 5].map((n) => {
+      const depth = randomMap(n, n)
+      // Non-finite values and values far outside the ranges below, where the vector and scalar paths clamp.
+      for (const [i, v] of [
+        [0, NaN],
+        [2, Infinity],
+        [5, -Infinity],
+        [6, 1e30],
+        [40, -1e30],
+      ] as const) {
+        if (i < n) depth[i] = v
+      }
+      return depth
+    })
+  const ranges = [
+    [-30, 70],
+    [-10, 10],
+    [5, 5], // no span: all zero
+    [0, 1e-20],
+    [-1e38, 1e38],
+  ] as const
+
+  it("toUint16ReferenceWasm gives toUint16Reference's values, in a fresh array", () => {
+    const instance = new WasmInstance()
+    for (const depth of maps()) {
+      for (const [min, max] of ranges) {
+        const values = toUint16ReferenceWasm(instance, depth, min, max)
+        assert.notEqual(values.buffer, instance.buffer)
+        assert.deepEqual(values, toUint16Reference(depth, min, max), `${depth.length} values, range ${min}..${max}`)
+      }
+    }
+  })
+
+  it('colormapReferenceWasm gives applyColormap(toUint8Reference(…)) for every colour map', () => {
+    const instance = new WasmInstance()
+    for (const name of COLORMAPS) {
+      for (const depth of maps()) {
+        for (const [min, max] of ranges) {
+          const expected = applyColormap(toUint8Reference(depth, min, max), name)
+          assert.deepEqual(colormapReferenceWasm(instance, depth, min, max, colormapLut(name)), expected, `${name}, ${depth.length} values, ${min}..${max}`)
+        }
+      }
+    }
+  })
+
+  it('refuses a map that lives in the instance it would be scaled by, and a table that is not 256×3', () => {
+    const instance = new WasmInstance()
+    const inside = new Float32Array(instance.buffer, instance.layout([64])[0], 16)
+    assert.throws(() => toUint16ReferenceWasm(instance, inside, 0, 1), /must not live in the instance/)
+    assert.throws(() => colormapReferenceWasm(instance, new Float32Array(4), 0, 1, new Uint8Array(767)), /256×3 colour table, got 767 bytes/)
   })
 })
 

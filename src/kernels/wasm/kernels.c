@@ -1,6 +1,7 @@
-// Full-size depth post-processing in WebAssembly SIMD: the bicubic upsample with min/max, and the 16-bit PNG
-// rows; and the cv2-cubic network input. Bit-exact with the TypeScript versions next to their bindings in
-// src/kernels/ (upsample-bicubic.ts, depth-scale.ts, png16-rows.ts, resize-cubic.ts; and pipeline/preprocess/normalize.ts),
+// Full-size depth post-processing in WebAssembly SIMD: the bicubic upsample with min/max, the 16-bit PNG rows,
+// the 16-bit values and the colour-mapped levels; and the cv2-cubic network input. Bit-exact with the TypeScript
+// versions next to their bindings in src/kernels/ (upsample-bicubic.ts, depth-scale.ts, png16-rows.ts,
+// resize-cubic.ts; and pipeline/render/colormap.ts, pipeline/preprocess/normalize.ts),
 // which stay the reference; test/kernels/wasm-kernels.test.ts compares the two. Built by tools/build-wasm.sh into
 // kernels.wasm.ts; no libc, no allocator: the caller lays the buffers out in linear memory.
 //
@@ -160,26 +161,64 @@ void upsample_bicubic(const f32 *src, int32_t sw, int32_t sh, int32_t dw, int32_
   range_max = smax;
 }
 
-// ---- 16-bit PNG rows of the reference's min-max scaling ----
+// ---- the reference's min-max scaling to integer levels: 16-bit PNG rows, 16-bit values, colour ----
 
-// Per value: x = f32(f32(65535 · f32(d − lo)) / span), truncated as astype(uint16) does, below 0 → 0, at or above
-// 65535 → 65535 for finite d, non-finite d → 0 (write/depth-scale.ts). Written big-endian with PNG's Sub filter
-// (each byte minus the byte two before it, mod 256), a filter-type byte 1 before each row: (1 + 2w)·h bytes.
+// Per value, with levels 65535 (16-bit) or 255 (8-bit): x = f32(f32(levels · f32(d − lo)) / span), truncated as
+// astype does, below 0 → 0, at or above levels → levels for finite d, non-finite d → 0 (kernels/depth-scale.ts).
 // span ≤ FLOAT64_EPS (the caller's test) → all values 0.
-static inline v128_t scale4(v128_t d, v128_t lo, v128_t span, v128_t zeroAll) {
-  v128_t x = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(65535.0f), wasm_f32x4_sub(d, lo)), span);
-  v128_t t = wasm_u32x4_min(wasm_u32x4_trunc_sat_f32x4(x), wasm_i32x4_splat(65535));
+static inline v128_t scale4(v128_t d, v128_t lo, v128_t span, v128_t zeroAll, f32 levels) {
+  v128_t x = wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_splat(levels), wasm_f32x4_sub(d, lo)), span);
+  v128_t t = wasm_u32x4_min(wasm_u32x4_trunc_sat_f32x4(x), wasm_i32x4_splat((int32_t)levels));
   v128_t finite = wasm_f32x4_eq(wasm_f32x4_sub(d, d), wasm_f32x4_splat(0));
   return wasm_v128_andnot(wasm_v128_and(t, finite), zeroAll);
 }
 
-static inline uint16_t scale1(f32 d, f32 lo, f32 span, int zero) {
+static inline uint32_t scale1(f32 d, f32 lo, f32 span, int zero, f32 levels) {
   if (zero) return 0;
-  f32 x = (65535.0f * (d - lo)) / span;
-  if (x < 65535.0f) return x > 0 ? (uint16_t)x : 0;
-  return d - d == 0 ? 65535 : 0;
+  f32 x = (levels * (d - lo)) / span;
+  if (x < levels) return x > 0 ? (uint32_t)x : 0;
+  return d - d == 0 ? (uint32_t)levels : 0;
 }
 
+// The 16-bit values, native order, n of them (toUint16Reference).
+__attribute__((export_name("depth_u16")))
+void depth_u16(const f32 *depth, int32_t n, f32 lo, f32 span, int32_t zero, uint16_t *out) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vspan = wasm_f32x4_splat(span), vzero = wasm_i32x4_splat(zero ? -1 : 0);
+  int32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t a = scale4(wasm_v128_load(depth + i), vlo, vspan, vzero, 65535.0f);
+    v128_t b = scale4(wasm_v128_load(depth + i + 4), vlo, vspan, vzero, 65535.0f);
+    wasm_v128_store(out + i, wasm_u16x8_narrow_i32x4(a, b));
+  }
+  for (; i < n; i++) out[i] = (uint16_t)scale1(depth[i], lo, span, zero, 65535.0f);
+}
+
+// Each value's 8-bit level (toUint8Reference) through a 256-entry RGB table (render/colormap.ts applyColormap):
+// 3n bytes, interleaved.
+static inline void put_rgb(uint8_t *o, const uint8_t *lut, uint32_t level) {
+  const uint8_t *c = lut + 3 * level;
+  o[0] = c[0];
+  o[1] = c[1];
+  o[2] = c[2];
+}
+
+__attribute__((export_name("depth_rgb")))
+void depth_rgb(const f32 *depth, int32_t n, f32 lo, f32 span, int32_t zero, const uint8_t *lut, uint8_t *out) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vspan = wasm_f32x4_splat(span), vzero = wasm_i32x4_splat(zero ? -1 : 0);
+  int32_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = scale4(wasm_v128_load(depth + i), vlo, vspan, vzero, 255.0f);
+    uint8_t *o = out + 3 * (int64_t)i;
+    put_rgb(o, lut, wasm_u32x4_extract_lane(v, 0));
+    put_rgb(o + 3, lut, wasm_u32x4_extract_lane(v, 1));
+    put_rgb(o + 6, lut, wasm_u32x4_extract_lane(v, 2));
+    put_rgb(o + 9, lut, wasm_u32x4_extract_lane(v, 3));
+  }
+  for (; i < n; i++) put_rgb(out + 3 * (int64_t)i, lut, scale1(depth[i], lo, span, zero, 255.0f));
+}
+
+// The 16-bit PNG rows: the values big-endian with PNG's Sub filter (each byte minus the byte two before it, mod
+// 256), a filter-type byte 1 before each row: (1 + 2w)·h bytes.
 __attribute__((export_name("png16_rows")))
 void png16_rows(const f32 *depth, int32_t w, int32_t h, f32 lo, f32 span, int32_t zero, uint8_t *out) {
   const v128_t vlo = wasm_f32x4_splat(lo), vspan = wasm_f32x4_splat(span), vzero = wasm_i32x4_splat(zero ? -1 : 0);
@@ -190,8 +229,8 @@ void png16_rows(const f32 *depth, int32_t w, int32_t h, f32 lo, f32 span, int32_
     v128_t prev = wasm_i32x4_splat(0); // big-endian bytes of the previous eight values; the left of x = 0 is 0
     int32_t x = 0;
     for (; x + 8 <= w; x += 8) {
-      v128_t a = scale4(wasm_v128_load(row + x), vlo, vspan, vzero);
-      v128_t b = scale4(wasm_v128_load(row + x + 4), vlo, vspan, vzero);
+      v128_t a = scale4(wasm_v128_load(row + x), vlo, vspan, vzero, 65535.0f);
+      v128_t b = scale4(wasm_v128_load(row + x + 4), vlo, vspan, vzero, 65535.0f);
       v128_t v = wasm_u16x8_narrow_i32x4(a, b);
       v128_t be = wasm_i8x16_shuffle(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
       v128_t left = wasm_i8x16_shuffle(prev, be, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29);
@@ -200,7 +239,7 @@ void png16_rows(const f32 *depth, int32_t w, int32_t h, f32 lo, f32 span, int32_
     }
     uint16_t left = x > 0 ? (uint16_t)(wasm_u8x16_extract_lane(prev, 14) << 8 | wasm_u8x16_extract_lane(prev, 15)) : 0;
     for (; x < w; x++) {
-      uint16_t v = scale1(row[x], lo, span, zero);
+      uint16_t v = (uint16_t)scale1(row[x], lo, span, zero, 65535.0f);
       o[2 * x] = (uint8_t)((v >> 8) - (left >> 8));
       o[2 * x + 1] = (uint8_t)(v - left);
       left = v;

@@ -3,7 +3,7 @@ import {KERNELS_WASM_BASE64} from './kernels.wasm.js'
 /**
  * The WebAssembly SIMD module (kernels.c and deflate.c, built by tools/build-wasm.sh) and its instances. Each
  * operation's binding sits next to its TypeScript reference: upsample-bicubic.wasm.ts, png16-rows.wasm.ts,
- * deflate.wasm.ts, resize-cubic.wasm.ts. Same bits as the TypeScript versions for a fourth to a thirteenth of the
+ * depth-scale.wasm.ts, deflate.wasm.ts, resize-cubic.wasm.ts. Same bits as the TypeScript versions for a fourth to a thirteenth of the
  * CPU (12-MP map: 41 against 206 ms, 8 against about 105 ms; 12-MP photo to 512×384: 10 against 45 ms); on two
  * cores that CPU is taken from onnxruntime, so it is throughput. Which backend runs is decided once, in the
  * settings (backend.ts).
@@ -28,6 +28,8 @@ export interface Exports {
   range_min(): number
   range_max(): number
   png16_rows(depth: number, width: number, height: number, lo: number, span: number, zero: number, out: number): void
+  depth_u16(depth: number, n: number, lo: number, span: number, zero: number, out: number): void
+  depth_rgb(depth: number, n: number, lo: number, span: number, zero: number, lut: number, out: number): void
   cubic_unit_table(unit: number): void
   cubic_row(row: number, n: number, off: number, w: number, unit: number, line: number): void
   cubic_column(

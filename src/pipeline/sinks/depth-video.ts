@@ -1,9 +1,12 @@
-import {toMetricUint16, toUint16Reference, toUint8DepthAnything, toUint8Reference} from '../../kernels/depth-scale.js'
+import type {KernelBackend} from '../../kernels/backend.js'
+import {toMetricUint16, toUint16Reference, toUint8DepthAnything, toUint8Reference, type ValueRange} from '../../kernels/depth-scale.js'
+import {colormapReferenceWasm, toUint16ReferenceWasm} from '../../kernels/depth-scale.wasm.js'
+import {WasmInstance} from '../../kernels/wasm/module.js'
 import {sideBySide} from '../../video/encode-specs.js'
 import {withPixels, type ImageInfo} from '../decode.js'
 import {joinOutput} from '../paths.js'
 import type {DepthPrediction} from '../postprocess/depth.js'
-import {applyColormap, type ColormapName} from '../render/colormap.js'
+import {applyColormap, colormapLut, type ColormapName} from '../render/colormap.js'
 import type {VideoFormat} from './video-encode.js'
 
 export const DEPTH_VIDEO_FORMATS = ['mkv16', 'mp4'] as const
@@ -23,6 +26,8 @@ export interface DepthVideoOptions {
   readonly metricScale: number | undefined
   /** mp4: the input frame on the left, the depth on the right. */
   readonly sideBySide: boolean
+  /** Which implementation scales the reference's levels (the same values either way). */
+  readonly kernels: KernelBackend
 }
 
 /** The decoded frame as 8-bit RGB (16-bit samples to the nearest 8-bit value, as the PNG and overlay paths do). */
@@ -41,19 +46,31 @@ export function rgb8Of(image: ImageInfo | undefined): Uint8Array {
  */
 export function depthVideoFormat(format: DepthVideoFormat, options: DepthVideoOptions): VideoFormat<DepthPrediction> {
   const path = (stem: string): string => depthVideoPath(options.outDir, stem, format)
+  // One instance per format, made at its first frame: render() is synchronous, so frames never share it at once.
+  let instance: WasmInstance | undefined
+  const wasm = (): WasmInstance | undefined => (options.kernels === 'wasm' ? (instance ??= new WasmInstance()) : undefined)
   if (format === 'mkv16') {
+    const reference = (values: Float32Array, {min, max}: ValueRange): Uint16Array => {
+      const w = wasm()
+      return w === undefined ? toUint16Reference(values, min, max) : toUint16ReferenceWasm(w, values, min, max)
+    }
     return {
       name: format,
       codec: 'ffv1-gray16',
       needsPixels: false,
       path,
       size: ({width, height}) => ({width, height}),
-      render: ({prediction: {values, range}}) =>
-        options.metricScale === undefined ? toUint16Reference(values, range.min, range.max) : toMetricUint16(values, options.metricScale),
+      render: ({prediction: {values, range}}) => (options.metricScale === undefined ? reference(values, range) : toMetricUint16(values, options.metricScale)),
     }
   }
   // Spectral_r is Depth Anything's colouring, whose 8-bit scaling divides first (as the color PNGs).
-  const toUint8 = options.colormap === 'spectral_r' ? toUint8DepthAnything : toUint8Reference
+  const colours = (values: Float32Array, {min, max}: ValueRange): Uint8Array => {
+    if (options.colormap === 'spectral_r') return applyColormap(toUint8DepthAnything(values, min, max), options.colormap)
+    const w = wasm()
+    return w === undefined
+      ? applyColormap(toUint8Reference(values, min, max), options.colormap)
+      : colormapReferenceWasm(w, values, min, max, colormapLut(options.colormap))
+  }
   return {
     name: format,
     codec: 'h264',
@@ -61,7 +78,7 @@ export function depthVideoFormat(format: DepthVideoFormat, options: DepthVideoOp
     path,
     size: ({width, height}) => ({width: options.sideBySide ? 2 * width : width, height}),
     render: ({prediction: {values, width, height, range}, image}) => {
-      const rgb = applyColormap(toUint8(values, range.min, range.max), options.colormap)
+      const rgb = colours(values, range)
       return options.sideBySide ? sideBySide(rgb8Of(image), rgb, width, height) : rgb
     },
   }

@@ -74,7 +74,7 @@ export function depthTask(options: DepthOptions): ImageTask<DepthPrediction> {
       const fileSink = (format: DepthFormat): Sink<FileSample, DepthPrediction> =>
         depthFileSink(format, {outDir: options.outDir, colormap: options.colormap, metricScale, fixedRange: options.range, normalize: mode})
       const videoSink = (format: DepthVideoFormat): Sink<FileSample, DepthPrediction> =>
-        new VideoEncodeSink(depthVideoFormat(format, {outDir: options.outDir, colormap: options.colormap, metricScale, sideBySide}), {
+        new VideoEncodeSink(depthVideoFormat(format, {outDir: options.outDir, colormap: options.colormap, metricScale, sideBySide, kernels: options.kernels}), {
           crf: options.crf ?? DEFAULT_CRF,
         })
       const deferred = mode === 'global' || mode === 'stable'
