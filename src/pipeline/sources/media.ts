@@ -31,6 +31,8 @@ export interface VideoTaskOutputs {
   readonly restart: boolean
   /** The normalisation in force, e.g. `stable ema 0.1` (a resumed run must use the same). */
   readonly normalize: string
+  /** The other options the outputs depend on, e.g. `colormap inferno, crf 18` (a resumed run must use the same). */
+  readonly settings: string
 }
 
 /** The inputs of a run, still images and videos, ready for the scheduler. */
@@ -165,13 +167,20 @@ async function planEntry(
   const {width, height} = probe.video
   if (width * height > settings.maxPixels) return failed(`${width}×${height} frames exceed --max-pixels ${settings.maxPixels}`)
   const partialDir = partialDirOf(settings.outDir, file.outStem)
-  const fingerprint = await fingerprintOf(file.path, {
-    fps: video.fps ?? null,
-    start: video.start ?? null,
-    duration: video.duration ?? null,
-    segmentFrames: video.segmentFrames,
-    normalize: task.video.normalize,
-  })
+  const {inputSize, sixteenBit} = settings
+  const reads = `input size ${inputSize === undefined ? 'of the card' : `${inputSize.width}×${inputSize.height}`}, 16-bit ${sixteenBit}`
+  const fingerprint = await fingerprintOf(
+    file.path,
+    {path: settings.model.onnxPath, reads},
+    {
+      fps: video.fps ?? null,
+      start: video.start ?? null,
+      duration: video.duration ?? null,
+      segmentFrames: video.segmentFrames,
+      normalize: task.video.normalize,
+      outputs: task.video.settings,
+    },
+  )
   const plan = await planVideo({
     policy: settings.existing,
     partialDir,

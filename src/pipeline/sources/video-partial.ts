@@ -24,20 +24,53 @@ export const partialDirOf = (outDir: string, videoStem: string): string => {
   return join(dirname(path), `.${basename(path)}.dpt-partial`)
 }
 
-/** What a video's frames and states depend on, beyond the model: checked before resuming. */
+/** What a video's frames and states depend on: checked before resuming (a resumed run must use the same). */
 export interface RunFingerprint {
-  readonly source: {readonly size: number; readonly mtimeMs: number}
+  readonly source: FileStamp
+  /** The model's graph file, and how the network reads the frames (its input size, 16-bit samples). */
+  readonly model: FileStamp & {readonly path: string; readonly reads: string}
   readonly fps: number | null
   readonly start: number | null
   readonly duration: number | null
   readonly segmentFrames: number
   /** The normalisation of the normalised outputs and, for `stable`, its EMA weight. */
   readonly normalize: string
+  /** The other options the outputs depend on, as the task states them (colour map, crf, side by side, …). */
+  readonly outputs: string
 }
 
-export async function fingerprintOf(path: string, fields: Omit<RunFingerprint, 'source'>): Promise<RunFingerprint> {
+interface FileStamp {
+  readonly size: number
+  readonly mtimeMs: number
+}
+
+const stampOf = async (path: string): Promise<FileStamp> => {
   const info = await stat(path)
-  return {source: {size: info.size, mtimeMs: info.mtimeMs}, ...fields}
+  return {size: info.size, mtimeMs: info.mtimeMs}
+}
+
+/** The fingerprint of a run on the video at `path`, with the model at `model.path`. */
+export async function fingerprintOf(
+  path: string,
+  model: {readonly path: string; readonly reads: string},
+  fields: Omit<RunFingerprint, 'source' | 'model'>,
+): Promise<RunFingerprint> {
+  return {source: await stampOf(path), model: {path: model.path, ...(await stampOf(model.path)), reads: model.reads}, ...fields}
+}
+
+/** The fields of two fingerprints that differ, named for the user. */
+function differences(stored: Record<string, unknown>, current: RunFingerprint): string[] {
+  const names: Record<keyof RunFingerprint, string> = {
+    source: 'the video file (size or time)',
+    model: 'the model or its input size / 16-bit reading',
+    fps: '--fps',
+    start: '--start',
+    duration: '--duration',
+    segmentFrames: 'the segment length',
+    normalize: '--normalize / --ema',
+    outputs: 'the output options (colour map, crf, side by side, range)',
+  }
+  return (Object.keys(names) as (keyof RunFingerprint)[]).filter((k) => !isDeepStrictEqual(stored[k], current[k])).map((k) => names[k])
 }
 
 const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value) + '\n')
@@ -183,9 +216,9 @@ export async function planVideo(options: {
   }
   const stored = await readJson<RunFingerprint & {version: number}>(join(partialDir, 'run.json'))
   if (stored !== undefined) {
-    const {version: _version, ...fields} = stored
-    if (!isDeepStrictEqual(fields, options.fingerprint)) {
-      return {kind: 'mismatch', reason: `its unfinished outputs (${partialDir}) come from a run with other settings or another version of the file`}
+    const changed = differences(stored as unknown as Record<string, unknown>, options.fingerprint)
+    if (changed.length > 0) {
+      return {kind: 'mismatch', reason: `its unfinished outputs (${partialDir}) were made with other settings: ${changed.join('; ')}`}
     }
   }
   if (outputs.restart) return {kind: 'resume', from: 0}

@@ -67,6 +67,13 @@ export function depthTask(options: DepthOptions): ImageTask<DepthPrediction> {
       stable: options.normalize === 'stable',
       restart: options.normalize === 'global',
       normalize: options.normalize === 'stable' ? `stable ema ${emaWeight}` : options.normalize,
+      settings: [
+        `colormap ${options.colormap}`,
+        `crf ${options.crf ?? DEFAULT_CRF}`,
+        `side by side ${sideBySide ? 'yes' : 'no'}`,
+        `range ${options.range === undefined ? 'none' : `${options.range.min}..${options.range.max}`}`,
+        `metric scale ${options.metricScale ?? 'of the card'}`,
+      ].join(', '),
     },
     create(card) {
       const metricScale = card.semantics === 'metric-depth' ? (options.metricScale ?? card.metricPngScale) : undefined

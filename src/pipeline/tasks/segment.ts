@@ -37,6 +37,12 @@ export function segmentTask(options: SegmentOptions): ImageTask<SegmentPredictio
       stable: false,
       restart: false,
       normalize: 'labels',
+      settings: [
+        `label offset ${options.labelOffset}`,
+        `alpha ${options.alpha}`,
+        `crf ${options.crf ?? DEFAULT_CRF}`,
+        `side by side ${options.sideBySide === true ? 'yes' : 'no'}`,
+      ].join(', '),
     },
     create(card) {
       const labels = card.labels ?? ADE20K_CLASSES

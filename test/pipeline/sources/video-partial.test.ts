@@ -30,7 +30,11 @@ describe('planVideo (resuming a video)', () => {
       stable: true,
       restart: false,
     }
-    const fingerprint = await fingerprintOf(source, {fps: null, start: null, duration: null, segmentFrames: 4, normalize: 'stable ema 0.1'})
+    const modelFile = join(root, 'model.onnx')
+    writeFileSync(modelFile, 'graph')
+    const model = {path: modelFile, reads: 'input size of the card, 16-bit high-byte'}
+    const fields = {fps: null, start: null, duration: null, segmentFrames: 4, normalize: 'stable ema 0.1', outputs: 'colormap inferno, crf 18'}
+    const fingerprint = await fingerprintOf(source, model, fields)
     const plan = (policy: 'refuse' | 'skip' | 'overwrite', options: Partial<VideoOutputs> = {}, print = fingerprint) =>
       planVideo({
         policy,
@@ -71,8 +75,17 @@ describe('planVideo (resuming a video)', () => {
     // Global normalisation: from the first frame.
     assert.deepEqual(await plan('skip', {restart: true}), {kind: 'resume', from: 0})
     // Other settings than the unfinished run's: not resumed.
-    const other = {...fingerprint, segmentFrames: 8}
-    assert.equal((await plan('skip', {}, other)).kind, 'mismatch')
+    const reasonWith = async (print: typeof fingerprint): Promise<string> => {
+      const p = await plan('skip', {}, print)
+      assert.ok(p.kind === 'mismatch', `expected mismatch, got ${p.kind}`)
+      return p.reason
+    }
+    assert.match(await reasonWith({...fingerprint, segmentFrames: 8}), /other settings: the segment length$/)
+    assert.match(await reasonWith({...fingerprint, outputs: 'colormap turbo, crf 18'}), /other settings: the output options/)
+    assert.match(await reasonWith(await fingerprintOf(source, {...model, reads: 'input size 384×384, 16-bit high-byte'}, fields)), /: the model/)
+    // Another model file at the same path (a re-export): its size or time differs.
+    writeFileSync(modelFile, 'another graph')
+    assert.match(await reasonWith(await fingerprintOf(source, model, fields)), /other settings: the model or its input size/)
     // Without a flag, an unfinished video is an existing output; --overwrite starts afresh.
     const refused = await plan('refuse')
     assert.ok(refused.kind === 'exists', `expected exists, got ${refused.kind}`)
