@@ -108,7 +108,16 @@ export interface RunResult {
 }
 
 /** A task's video side when it declares none: no video format, per-frame outputs only. */
-const NO_VIDEO_OUTPUTS: VideoTaskOutputs = {formats: [], finals: () => [], segmented: [], encoders: [], stable: false, restart: false, normalize: 'image', settings: ''}
+const NO_VIDEO_OUTPUTS: VideoTaskOutputs = {
+  formats: [],
+  finals: () => [],
+  segmented: [],
+  encoders: [],
+  stable: false,
+  restart: false,
+  normalize: 'image',
+  settings: '',
+}
 
 /**
  * An image command's run: the file-tree source (still images, and videos as streams of frames), the output check,
