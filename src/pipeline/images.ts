@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import type {ModelCard, Task} from '../model/card.js'
 import type {ExitCode} from './errors.js'
 import {ExitCode as Codes} from './errors.js'
@@ -151,6 +152,11 @@ export async function runImages<P extends Size>(
     // Once per run, not per image.
     if (videoFormats.length > 0 && stills > 0)
       media.notes.unshift(`--format ${videoFormats.join(',')}: video outputs, not written for the ${stills} still image(s)`)
+    const kept = outcome.interrupted ? media.partialDirs.filter((dir) => existsSync(dir)) : []
+    if (kept.length > 0)
+      media.notes.push(
+        `${kept.length} unfinished video(s) keep their finished segments in ${kept.join(', ')}: the same command with --skip-existing resumes them`,
+      )
     return runResult(settings, model, outcome, {files: files.length, skippedExisting: media.skippedExisting}, warnings, media.notes, report)
   } finally {
     await model.close()

@@ -20,6 +20,6 @@ export function summaryLines(result: RunResult, outDir: string): string[] {
     lines.push(`${counts.notImages} file(s) are not images and were skipped: ${result.notImages.slice(0, 5).join(', ')}${counts.notImages > 5 ? ', …' : ''}`)
   for (const failure of result.failures) lines.push(`failed: ${failure.input}: ${failure.reason}`)
   for (const note of result.notes ?? []) lines.push(`note: ${note}`)
-  if (result.interrupted) lines.push(`interrupted: ${counts.notStarted} image(s) not processed; no partial files were left`)
+  if (result.interrupted) lines.push(`interrupted: ${counts.notStarted} image(s) not processed; no file was left half-written under its final name`)
   return lines
 }

@@ -76,6 +76,9 @@ describe('dpt depth on videos: resume and faults', () => {
       left.some((f) => f.startsWith('.clip.dpt-partial/mkv16/')),
       'finished segments are kept',
     )
+    assert.deepEqual(json(stopped.stdout).notes, [
+      `1 unfinished video(s) keep their finished segments in ${join(part, '.clip.dpt-partial')}: the same command with --skip-existing resumes them`,
+    ])
 
     // (Without --json: oclif's JSON error path exits 1 whatever the error's code.)
     const refused = await runCli(run(part).filter((a) => a !== '--json'))

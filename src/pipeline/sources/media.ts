@@ -44,6 +44,8 @@ export interface MediaPlan {
   readonly skippedExisting: number
   /** Things the user should know, also filled during the run (what ffmpeg said about a file it decoded around). */
   readonly notes: string[]
+  /** The partial folders of the videos this run may process (those that exist after an interruption are kept). */
+  readonly partialDirs: readonly string[]
 }
 
 /** File name endings that claim a video: a file with one of them that is no video is reported, not skipped. */
@@ -106,7 +108,7 @@ export async function planMedia(
   const notes: string[] = []
   if (videos.length === 0) {
     const work = images.filter((s) => !skipped.has(s))
-    return {samples: work, total: work.length, skippedExisting: skipped.size, notes}
+    return {samples: work, total: work.length, skippedExisting: skipped.size, notes, partialDirs: []}
   }
   const install = await locateFfmpeg({ffmpeg: video.ffmpeg.path, env: video.ffmpeg.env})
   if (task.video.encoders.length > 0) await requireEncoders(install, task.video.encoders)
@@ -145,7 +147,8 @@ export async function planMedia(
     }
   }
   const frames = entries.reduce((sum, e) => sum + e.frames, 0)
-  return {samples: samples(), total: images.length - skipped.size + frames, skippedExisting: skipped.size + skippedVideos, notes}
+  const partialDirs = entries.flatMap((e) => (e.job === undefined ? [] : [e.job.partialDir]))
+  return {samples: samples(), total: images.length - skipped.size + frames, skippedExisting: skipped.size + skippedVideos, notes, partialDirs}
 }
 
 async function planEntry(
