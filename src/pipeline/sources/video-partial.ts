@@ -68,7 +68,7 @@ function differences(stored: Record<string, unknown>, current: RunFingerprint): 
     duration: '--duration',
     segmentFrames: 'the segment length',
     normalize: '--normalize / --ema',
-    outputs: 'the output options (colour map, crf, side by side, range)',
+    outputs: `the output options (then: ${String(stored.outputs)}; now: ${current.outputs})`,
   }
   return (Object.keys(names) as (keyof RunFingerprint)[]).filter((k) => !isDeepStrictEqual(stored[k], current[k])).map((k) => names[k])
 }

@@ -81,7 +81,10 @@ describe('planVideo (resuming a video)', () => {
       return p.reason
     }
     assert.match(await reasonWith({...fingerprint, segmentFrames: 8}), /other settings: the segment length$/)
-    assert.match(await reasonWith({...fingerprint, outputs: 'colormap turbo, crf 18'}), /other settings: the output options/)
+    assert.match(
+      await reasonWith({...fingerprint, outputs: 'colormap turbo, crf 18'}),
+      /other settings: the output options \(then: colormap inferno, crf 18; now: colormap turbo, crf 18\)$/,
+    )
     assert.match(await reasonWith(await fingerprintOf(source, {...model, reads: 'input size 384×384, 16-bit high-byte'}, fields)), /: the model/)
     // Another model file at the same path (a re-export): its size or time differs.
     writeFileSync(modelFile, 'another graph')
